@@ -1,0 +1,67 @@
+"""Medium-independent intermediate form of a report: paragraphs and tables in reading order.
+
+HTML, DOCX and PDF readers produce a :class:`Document`; the table mapper turns its tables into
+template cells. Text copies without table structure are read from ``Document.text`` directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class GridCell:
+    """One cell as the source laid it out (only origin cells; spans are kept as numbers)."""
+
+    text: str  # whitespace-normalised text; '' for an empty cell (&nbsp; included)
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Table:
+    """A source table: rows of origin cells, as in HTML ``<tr>/<td>``."""
+
+    rows: list[list[GridCell]]
+    location: str = ""  # e.g. 'table 3', 'page 4'
+
+    def expanded(self) -> list[list[GridCell | None]]:
+        """The grid with spans expanded: a spanned position holds the origin cell again (same object)."""
+        grid: list[list[GridCell | None]] = []
+        pending: dict[tuple[int, int], GridCell] = {}
+        for r, row in enumerate(self.rows):
+            out: list[GridCell | None] = []
+            c = 0
+            cells = iter(row)
+            while True:
+                if (r, c) in pending:
+                    out.append(pending.pop((r, c)))
+                    c += 1
+                    continue
+                cell = next(cells, None)
+                if cell is None:
+                    break
+                for dc in range(max(cell.colspan, 1)):
+                    out.append(cell)
+                    for dr in range(1, max(cell.rowspan, 1)):
+                        pending[(r + dr, c + dc)] = cell
+                c += max(cell.colspan, 1)
+            # spans hanging past the end of this row
+            while (r, c) in pending:
+                out.append(pending.pop((r, c)))
+                c += 1
+            grid.append(out)
+        return grid
+
+
+@dataclass
+class Document:
+    """Paragraphs and tables in reading order, plus the plain text and source metadata."""
+
+    blocks: list[str | Table] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # e.g. {'PubDate': '2020-01-31', 'title': ...}
+    text: str = ""  # whole plain text in reading order (tables included, cells separated by tabs)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
