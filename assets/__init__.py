@@ -1,0 +1,1 @@
+"""Dagster assets of xxgk, one module per layer: ingest → warehouse → checks → published."""

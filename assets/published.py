@@ -1,0 +1,95 @@
+"""Published layer: aggregate tables, Parquet exports, the HTML report, the swapped warehouse file."""
+
+from collections.abc import Iterator
+
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
+
+from assets.metadata import table_metadata
+from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_run
+from pipelines.resources import WarehouseResource
+from xxgk.report.html import write_report
+from xxgk.warehouse.aggregates import build_aggregates
+from xxgk.warehouse.publish import checkpoint, export_parquet, publish_database
+
+_FACTS = ["dim_report", "dim_agency", "fact_application", "fact_review_litigation"]
+
+AGGREGATE_SPECS = [
+    AssetSpec(
+        "agg_t3_national",
+        group_name="published",
+        deps=_FACTS,
+        description="One row per (year, T3 row, applicant column) over current reports: the "
+        "national totals (value_sum), reports counted and cells printed.",
+    ),
+    AssetSpec(
+        "agg_agency_year",
+        group_name="published",
+        deps=_FACTS,
+        description="One row per agency-year (its current report): received, carried in, concluded, "
+        "carried forward, disclosed, partly disclosed, refused, unable, not processed, other, reviews, "
+        "lawsuits. A blank 总计 is derived from the printed applicant columns (totals_derived).",
+    ),
+    AssetSpec(
+        "agg_region_year",
+        group_name="published",
+        deps=["agg_agency_year"],
+        description="One row per (year, province): sums and disclosure/refusal/correction rates.",
+    ),
+    AssetSpec(
+        "agg_sector_year",
+        group_name="published",
+        deps=["agg_agency_year"],
+        description="One row per (year, sector): sums and disclosure/refusal/correction rates.",
+    ),
+]
+
+
+@multi_asset(
+    specs=AGGREGATE_SPECS,
+    partitions_def=report_year_partitions,
+    backfill_policy=single_run,
+    pool=WAREHOUSE_POOL,
+    can_subset=False,
+)
+def aggregates(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+    """Replace the aggregate rows of the run's years."""
+    years = sorted(int(k) for k in context.partition_keys)
+    with warehouse.connect() as con:
+        build_aggregates(con, years)
+        for spec in AGGREGATE_SPECS:
+            name = spec.key.to_user_string()
+            yield MaterializeResult(
+                asset_key=spec.key,
+                metadata=table_metadata(con, name, "year IN (SELECT unnest(?::INTEGER[]))", [years]),
+            )
+
+
+@asset(
+    group_name="published",
+    partitions_def=report_year_partitions,
+    backfill_policy=single_run,
+    pool=WAREHOUSE_POOL,
+    deps=[*(s.key for s in AGGREGATE_SPECS), "report_cells", "ingest_errors", "check_findings"],
+)
+def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    """The files people read: the warehouse (XXGK_DUCKDB_PATH) swapped in atomically, Parquet exports
+    of the star schema and aggregates (partitioned by year) and the static HTML report.
+
+    Until this step succeeds, readers keep seeing the previous published state in full.
+    """
+    settings = warehouse.settings
+    with warehouse.connect() as con:
+        counts = export_parquet(con, settings.published_dir / "parquet")
+        report_path = write_report(con, settings.published_dir / "report.html")
+        checkpoint(con)
+    size = publish_database(settings.work_db, settings.duckdb_path)
+    context.log.info(f"published {settings.duckdb_path} ({size} bytes)")
+    return MaterializeResult(
+        metadata={
+            "warehouse": MetadataValue.path(str(settings.duckdb_path)),
+            "warehouse_bytes": size,
+            "parquet_dir": MetadataValue.path(str(settings.published_dir / "parquet")),
+            "report": MetadataValue.path(str(report_path)),
+            "tables": MetadataValue.json(counts),
+        }
+    )

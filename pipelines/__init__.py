@@ -1,0 +1,1 @@
+"""Dagster wiring of xxgk: definitions, partitions, resources, jobs, schedules, sensors."""

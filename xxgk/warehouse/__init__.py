@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: DDL, staging of parsed reports, star schema build, publishing."""

@@ -1,0 +1,46 @@
+"""Opening the working database and applying the DDL."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+_LOCK_RETRY_SECONDS = 60.0
+
+
+def schema_sql() -> str:
+    return resources.files("xxgk.warehouse").joinpath("schema.sql").read_text("utf-8")
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(schema_sql())
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the database at ``path`` with the schema applied (read-write).
+
+    Retries while another process holds the lock (only pipeline steps open the working file,
+    and they are serialized by the Dagster pool ``xxgk_warehouse``, so waits are short).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + _LOCK_RETRY_SECONDS
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    try:
+        if not read_only:
+            apply_schema(con)
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,252 @@
+"""Build the star schema from staging, one slice of report years at a time (delete, then insert).
+
+The warehouse reflects the inbox: a report is loaded when a file with its content is present.
+A manifest entry overrides what the content says (agency, region, level, year, sector, date).
+
+Current report per agency-year (``dim_report.is_current``), when several contents claim the same
+agency and year (a re-publication, a corrected copy): the best parse status first (ok, partial,
+failed), then the latest publication date, then the most recently modified file, then the
+report_id. Every copy stays in the warehouse; the duplicate is raised as a finding by the checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from xxgk.template import FORMAT_VERSIONS, T3_COLUMNS, expected_version, load_format
+
+_PARSE_RANK = "CASE s.parse_status WHEN 'ok' THEN 0 WHEN 'partial' THEN 1 ELSE 2 END"
+
+
+def agency_key(name: str | None) -> int:
+    """Stable surrogate key of an agency name (0 = unknown agency)."""
+    if not name:
+        return 0
+    canonical = _canonical_agency(name)
+    return int.from_bytes(hashlib.sha256(canonical.encode()).digest()[:7], "big")
+
+
+def _canonical_agency(name: str) -> str:
+    try:
+        from xxgk.agencies import normalize_agency_name
+    except ImportError:
+        return "".join(name.split())
+    return normalize_agency_name(name)
+
+
+def _classify(name: str | None) -> dict[str, str | None]:
+    if not name:
+        return {"level": None, "kind": None, "sector": None}
+    try:
+        from xxgk.agencies import classify_agency
+    except ImportError:
+        return {"level": None, "kind": None, "sector": None}
+    info = classify_agency(name)
+    return {k: info.get(k) for k in ("level", "kind", "sector")}
+
+
+def build_static_dimensions(con: duckdb.DuckDBPyConnection, last_year: int) -> None:
+    """dim_year, dim_category, dim_applicant_type: rebuilt from the template model (deterministic)."""
+    con.execute("BEGIN")
+    con.execute("DELETE FROM dim_year")
+    for y in range(2019, last_year + 1):
+        con.execute(
+            "INSERT INTO dim_year VALUES (?, ?, ?, ?)",
+            [y, expected_version(y), date(y + 1, 1, 31), date(y + 1, 3, 31)],
+        )
+    con.execute("DELETE FROM dim_category")
+    key = 0
+    for version in FORMAT_VERSIONS:
+        for row in load_format(version).rows:
+            key += 1
+            con.execute(
+                "INSERT INTO dim_category VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    key,
+                    version,
+                    row.table,
+                    row.code,
+                    row.label,
+                    row.parent,
+                    row.kind,
+                    row.kind in ("leaf", "data") or (row.table != "T3" and row.has_cells),
+                    row.kind == "total",
+                    row.order,
+                ],
+            )
+    con.execute("DELETE FROM dim_applicant_type")
+    t3 = load_format("2021").row("T3", "1").columns
+    for i, col in enumerate(t3, start=1):
+        con.execute(
+            "INSERT INTO dim_applicant_type VALUES (?, ?, ?, ?, ?, TRUE)",
+            [i, col.code, col.label, col.parent, col.code == "TOTAL"],
+        )
+    con.execute(
+        "INSERT INTO dim_applicant_type VALUES (?, 'LP_SUB', '小计', '法人或其他组织', FALSE, FALSE)",
+        [len(T3_COLUMNS) + 1],
+    )
+    con.execute("COMMIT")
+
+
+_RESOLVED_SQL = f"""
+WITH paths AS (
+    SELECT sha256, list(path ORDER BY path) AS paths, min(path) AS first_path, max(mtime) AS mtime
+    FROM source_file WHERE present GROUP BY sha256
+),
+manifest AS (
+    SELECT s.sha256, arg_min(m.agency, m.path) AS agency, arg_min(m.region, m.path) AS region,
+           arg_min(m.level, m.path) AS level, arg_min(m.year, m.path) AS year,
+           arg_min(m.sector, m.path) AS sector, arg_min(m.published_date, m.path) AS published_date
+    FROM manifest_entry m JOIN source_file s ON s.path = m.path AND s.present
+    GROUP BY s.sha256
+)
+SELECT substr(s.sha256, 1, 16) AS report_id, s.sha256, p.first_path AS source_file, p.paths AS source_files,
+       p.mtime, s.media, s.encoding, s.title,
+       coalesce(m.agency, s.agency) AS agency,
+       coalesce(m.region, s.region) AS region,
+       s.province, s.city, s.county,
+       m.level AS manifest_level, m.sector AS manifest_sector,
+       coalesce(m.year, s.year) AS year,
+       s.format_version, s.scope,
+       coalesce(m.published_date, s.published_date) AS published_date,
+       CASE WHEN m.published_date IS NOT NULL THEN 'manifest' ELSE s.published_date_source END
+           AS published_date_source,
+       s.metadata_sources, s.parse_status, s.parser_version, s.n_cells, s.n_ambiguous,
+       {_PARSE_RANK} AS parse_rank,
+       (m.agency IS NOT NULL) AS agency_from_manifest
+FROM stg_report s
+JOIN paths p USING (sha256)
+LEFT JOIN manifest m USING (sha256)
+"""
+
+
+def build_star(
+    con: duckdb.DuckDBPyConnection, years: Sequence[int], year_range: tuple[int, int] | None = None
+) -> dict[str, int]:
+    """Rebuild dim_report, facts and report_text for report ``years``.
+
+    Reports whose year is unknown, or outside ``year_range`` (the partitioned years), belong to no
+    partition: they are rebuilt with every slice so they are never lost from view.
+    """
+    lo, hi = year_range or (min(years), max(years))
+    in_slice = "(year IN (SELECT unnest(?::INTEGER[])) OR year IS NULL OR year < ? OR year > ?)"
+    params = [list(years), lo, hi]
+    reports = con.execute(f"SELECT * FROM ({_RESOLVED_SQL}) WHERE {in_slice}", params).df()
+    reports = _enrich(reports)
+    con.execute("BEGIN")
+    con.register("resolved", reports)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE slice AS SELECT report_id FROM dim_report WHERE {in_slice}", params
+    )
+    con.execute("INSERT INTO slice SELECT report_id FROM resolved")
+    for table in (
+        "fact_application",
+        "fact_proactive_disclosure",
+        "fact_review_litigation",
+        "report_text",
+        "dim_report",
+    ):
+        con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM slice)")
+    con.execute(
+        """
+        INSERT INTO dim_report
+        SELECT report_id, sha256, source_file, source_files, media, encoding, title, agency_key, agency,
+               region, province, city, county, level, sector, kind, year, format_version, expected_version,
+               format_mismatch, scope, published_date, published_date_source, metadata_sources,
+               parse_status, parser_version, n_cells, n_ambiguous,
+               row_number() OVER (
+                   PARTITION BY agency_key, year
+                   ORDER BY parse_rank, published_date DESC NULLS LAST, mtime DESC NULLS LAST, report_id
+               ) = 1 AND agency_key <> 0 AND year IS NOT NULL AS is_current
+        FROM resolved
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO fact_application
+        SELECT r.report_id, r.agency_key, r.year, dc.category_key, at.applicant_type_key, c.row_code,
+               c.col_code, c.value, c.raw_text, c.is_blank, c.marker, c.confidence
+        FROM resolved r JOIN stg_cell c USING (sha256)
+        LEFT JOIN dim_category dc ON dc.format_version = r.format_version AND dc.table_code = 'T3'
+             AND dc.row_code = c.row_code
+        LEFT JOIN dim_applicant_type at ON at.col_code = c.col_code
+        WHERE c.table_code = 'T3'
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO fact_proactive_disclosure
+        SELECT r.report_id, r.agency_key, r.year, dc.category_key, c.row_code, c.col_code, c.value, c.unit,
+               c.raw_text, c.is_blank, c.marker, c.confidence
+        FROM resolved r JOIN stg_cell c USING (sha256)
+        LEFT JOIN dim_category dc ON dc.format_version = r.format_version AND dc.table_code = 'T2'
+             AND dc.row_code = c.row_code
+        WHERE c.table_code = 'T2'
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO fact_review_litigation
+        SELECT r.report_id, r.agency_key, r.year, dc.category_key, c.row_code, c.col_code, c.value,
+               c.raw_text, c.is_blank, c.marker, c.confidence
+        FROM resolved r JOIN stg_cell c USING (sha256)
+        LEFT JOIN dim_category dc ON dc.format_version = coalesce(r.format_version, '2021')
+             AND dc.table_code = 'T4' AND dc.row_code = c.row_code
+        WHERE c.table_code = 'T4'
+        """
+    )
+    con.execute(
+        "INSERT INTO report_text SELECT r.report_id, t.section, t.text FROM resolved r JOIN stg_text t USING (sha256)"
+    )
+    con.unregister("resolved")
+    _rebuild_dim_agency(con)
+    con.execute("COMMIT")
+    return {
+        "reports": len(reports),
+        "cells": int(
+            con.execute(
+                "SELECT count(*) FROM report_cells WHERE report_id IN (SELECT report_id FROM slice)"
+            ).fetchone()[0]
+        ),
+    }
+
+
+def _enrich(reports: pd.DataFrame) -> pd.DataFrame:
+    """Agency keys, level/sector classification, expected format (Python, per distinct agency)."""
+    names = reports["agency"].dropna().unique().tolist()
+    info = {n: _classify(n) for n in names}
+    keys = {n: agency_key(n) for n in names}
+    reports["agency_key"] = [keys.get(a, 0) if isinstance(a, str) else 0 for a in reports["agency"]]
+    for field in ("level", "kind", "sector"):
+        reports[field] = [
+            info.get(a, {}).get(field) if isinstance(a, str) else None for a in reports["agency"]
+        ]
+    reports["level"] = reports["manifest_level"].where(reports["manifest_level"].notna(), reports["level"])
+    reports["sector"] = reports["manifest_sector"].where(
+        reports["manifest_sector"].notna(), reports["sector"]
+    )
+    reports["expected_version"] = [expected_version(int(y)) if pd.notna(y) else None for y in reports["year"]]
+    reports["format_mismatch"] = [
+        (fv in FORMAT_VERSIONS and ev is not None and fv != ev) if isinstance(fv, str) else None
+        for fv, ev in zip(reports["format_version"], reports["expected_version"], strict=True)
+    ]
+    return reports
+
+
+def _rebuild_dim_agency(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM dim_agency")
+    con.execute(
+        """
+        INSERT INTO dim_agency
+        SELECT agency_key, arg_max(agency, year), arg_max(province, year), arg_max(city, year),
+               arg_max(county, year), arg_max(region, year), arg_max(level, year), arg_max(kind, year),
+               arg_max(sector, year)
+        FROM dim_report WHERE agency_key <> 0 GROUP BY agency_key
+        """
+    )
+    con.execute("INSERT INTO dim_agency (agency_key, agency_name) VALUES (0, '(unknown agency)')")
