@@ -39,7 +39,7 @@ def build(new: dict[str, str], old: dict[str, str] | None = None) -> list[dict[s
         merged.setdefault(code, (name, "historical"))
     rows: dict[str, dict[str, str]] = {}
     for code, (name, status) in sorted(merged.items()):
-        if name in PLACEHOLDERS:
+        if name in PLACEHOLDERS or code.startswith("99"):  # 990000 苏鲁交界: not a division
             continue
         level = _level(code)
         prov = code[:2] + "0000"

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up, then run the whole pipeline on the bundled sample inbox (data/inbox) for every report
+# year, producing data/xxgk.duckdb, data/published/ (Parquet + report.html).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+export DAGSTER_HOME="$PWD"   # the instance settings in ./dagster.yaml
+last_year=$(( $(date +%Y) - 1 ))
+.venv/bin/dagster asset materialize -m pipelines.definitions --select '*' \
+  --partition-range "2019...${last_year}"
+.venv/bin/python -m xxgk.cli summary

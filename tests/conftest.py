@@ -1,0 +1,42 @@
+"""Shared test fixtures: where the shared corpus is, a temporary inbox + warehouse."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+SEED = ROOT / "data" / "inbox" / "seed" / "000_7f3569336a1c441f.txt"
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not (CORPUS / "truth").is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS} (CI places ../shared beside the clone)")
+    return CORPUS
+
+
+@pytest.fixture
+def tmp_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """An empty inbox and warehouse path under tmp_path, exported as XXGK_* variables."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    db = tmp_path / "wh" / "xxgk.duckdb"
+    monkeypatch.setenv("XXGK_INBOX", str(inbox))
+    monkeypatch.setenv("XXGK_DUCKDB_PATH", str(db))
+    monkeypatch.delenv("XXGK_PUBLISHED_DIR", raising=False)
+    return {"inbox": inbox, "db": db, "root": tmp_path}
+
+
+def add_seed(inbox: Path) -> None:
+    """The seed with the manifest line the bundled sample inbox has."""
+    (inbox / "seed").mkdir(exist_ok=True)
+    shutil.copy(SEED, inbox / "seed" / SEED.name)
+    (inbox / "manifest.csv").write_text(
+        "file,agency,region,level,year\nseed/000_7f3569336a1c441f.txt,海安市科技局,海安市,county,2019\n",
+        encoding="utf-8",
+    )
