@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -30,13 +29,3 @@ def tmp_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     monkeypatch.setenv("XXGK_DUCKDB_PATH", str(db))
     monkeypatch.delenv("XXGK_PUBLISHED_DIR", raising=False)
     return {"inbox": inbox, "db": db, "root": tmp_path}
-
-
-def add_seed(inbox: Path) -> None:
-    """The seed with the manifest line the bundled sample inbox has."""
-    (inbox / "seed").mkdir(exist_ok=True)
-    shutil.copy(SEED, inbox / "seed" / SEED.name)
-    (inbox / "manifest.csv").write_text(
-        "file,agency,region,level,year\nseed/000_7f3569336a1c441f.txt,海安市科技局,海安市,county,2019\n",
-        encoding="utf-8",
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,17 @@ from pipelines.definitions import defs
 from pipelines.resources import WarehouseResource
 
 ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "inbox" / "seed" / "000_7f3569336a1c441f.txt"
+
+
+def add_seed(inbox: Path) -> None:
+    """The seed with the manifest line the bundled sample inbox has."""
+    (inbox / "seed").mkdir(exist_ok=True)
+    shutil.copy(SEED, inbox / "seed" / SEED.name)
+    (inbox / "manifest.csv").write_text(
+        "file,agency,region,level,year\nseed/000_7f3569336a1c441f.txt,海安市科技局,海安市,county,2019\n",
+        encoding="utf-8",
+    )
 
 
 def all_assets() -> list:
@@ -58,9 +70,7 @@ def table_fingerprint(db: Path, tables: list[str]) -> dict[str, str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         for t in tables:
-            out[t] = con.execute(
-                f"SELECT count(*) || ':' || coalesce(sum(hash(t.*)), 0) FROM {t} t"
-            ).fetchone()[0]
+            out[t] = con.execute(f"SELECT count(*) || ':' || coalesce(sum(hash(t.*)), 0) FROM {t} t").fetchone()[0]
     finally:
         con.close()
     return out

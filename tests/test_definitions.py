@@ -11,10 +11,23 @@ from pipelines.partitions import report_year_partitions
 def test_definitions_load_with_table_named_assets() -> None:
     keys = {k.to_user_string() for k in defs.resolve_all_asset_keys()}
     for table in (
-        "source_file", "stg_report", "stg_cell", "ingest_errors",
-        "dim_agency", "dim_year", "dim_category", "dim_applicant_type", "dim_report",
-        "fact_application", "fact_proactive_disclosure", "fact_review_litigation", "report_cells",
-        "check_findings", "agg_t3_national", "agg_agency_year", "published_warehouse",
+        "source_file",
+        "stg_report",
+        "stg_cell",
+        "ingest_errors",
+        "dim_agency",
+        "dim_year",
+        "dim_category",
+        "dim_applicant_type",
+        "dim_report",
+        "fact_application",
+        "fact_proactive_disclosure",
+        "fact_review_litigation",
+        "report_cells",
+        "check_findings",
+        "agg_t3_national",
+        "agg_agency_year",
+        "published_warehouse",
     ):
         assert table in keys
 

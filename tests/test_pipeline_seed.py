@@ -6,15 +6,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import add_seed
-from tests.pipeline_helpers import query, run_cli, run_years, table_fingerprint
+from tests.pipeline_helpers import add_seed, query, run_cli, run_years, table_fingerprint
 
 pytestmark = pytest.mark.slow
 
 WAREHOUSE_TABLES = [
-    "dim_report", "dim_agency", "dim_category", "dim_applicant_type", "dim_year",
-    "fact_application", "fact_proactive_disclosure", "fact_review_litigation", "report_cells",
-    "ingest_errors", "agg_t3_national", "agg_agency_year", "check_findings",
+    "dim_report",
+    "dim_agency",
+    "dim_category",
+    "dim_applicant_type",
+    "dim_year",
+    "fact_application",
+    "fact_proactive_disclosure",
+    "fact_review_litigation",
+    "report_cells",
+    "ingest_errors",
+    "agg_t3_national",
+    "agg_agency_year",
+    "check_findings",
 ]
 
 
@@ -33,11 +42,16 @@ def test_cli_materialize_one_year_puts_the_seed_in_report_cells(tmp_env: dict[st
     reports = query(db, "SELECT agency, region, year, format_version, source_file FROM dim_report")
     assert reports == [("海安市科技局", "海安市", 2019, "2019", "seed/000_7f3569336a1c441f.txt")]
 
-    t3 = query(db, "SELECT count(*), count(*) FILTER (WHERE value = 0 AND NOT is_blank AND raw_text = '0') "
-                   "FROM report_cells WHERE table_code = 'T3'")
+    t3 = query(
+        db,
+        "SELECT count(*), count(*) FILTER (WHERE value = 0 AND NOT is_blank AND raw_text = '0') "
+        "FROM report_cells WHERE table_code = 'T3'",
+    )
     assert t3 == [(161, 161)]
-    t4 = query(db, "SELECT count(*), count(*) FILTER (WHERE value = 0 AND NOT is_blank) "
-                   "FROM report_cells WHERE table_code = 'T4'")
+    t4 = query(
+        db,
+        "SELECT count(*), count(*) FILTER (WHERE value = 0 AND NOT is_blank) FROM report_cells WHERE table_code = 'T4'",
+    )
     assert t4 == [(15, 15)]
     codes = {r[0] for r in query(db, "SELECT row_code || ':' || col_code FROM report_cells WHERE table_code='T3'")}
     assert {"3.3.1:NP", "3.6:TOTAL", "3.7:LP_OTH", "4:TOTAL"} <= codes

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, add_seed
-from tests.pipeline_helpers import query, run_years
+from tests.pipeline_helpers import ROOT, add_seed, query, run_years
 
 pytestmark = pytest.mark.slow
 
