@@ -1,0 +1,78 @@
+"""The generated report as data: printed cells, their text, layout options and recorded defects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .agencies import Agency
+from .numbers import YearValues
+
+NUMBERING_STYLES = ("1.", "1、", "（1）")
+ZERO_STYLES = ("0", "blank", "/", "—")
+T4_LAYOUTS = ("row15", "matrix", "rows3")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Presentation options (§8.5 layout variants). None of them changes a value."""
+
+    t2_split: bool = False  # one table per 第二十条 block instead of a single table
+    t4_layout: str = "row15"  # row15 | matrix (3×5) | rows3 (three separate rows)
+    lp_sub: bool = False  # extra 法人或其他组织 小计 column (LP_SUB)
+    numbering: str = "1."  # numbering of T3 sub-rows: '1.' | '1、' | '（1）'
+    zero_style: str = "0"  # how zero T3/T4 cells are printed: '0' | 'blank' | '/' | '—'
+    delta_sign: bool = True  # print V2019 本年增/减 with '+'
+
+
+@dataclass
+class GeneratedReport:
+    """One agency-year report. ``cells`` are the printed values (None = blank or marker)."""
+
+    agency: Agency
+    year: int
+    version: str  # printed template format: '2019' | '2021'
+    clean: YearValues
+    cells: dict[str, float | None]
+    display: dict[str, str]
+    layout: Layout
+    published_date: dt.date
+    markers: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    quotes: dict[str, int] = field(default_factory=dict)  # numbers the narrative states
+    defects: list[dict[str, Any]] = field(default_factory=list)
+    media: str = "html"
+    encoding: str = "utf-8"
+    path: str = ""  # relative path inside the inbox, set when written
+
+    @property
+    def expected_version(self) -> str:
+        return "2021" if self.year >= 2021 else "2019"
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency.name}{self.year}年政府信息公开工作年度报告"
+
+    def text(self, code: str) -> str:
+        """The text printed in a cell ('' for blank)."""
+        return self.display.get(code, "")
+
+
+def format_value(code: str, value: float | None, *, unit: str | None = None, delta_sign: bool = True,
+                 decimals: int = 2) -> str:
+    """Printed text of a value (None → '')."""
+    if value is None:
+        return ""
+    col = code.rsplit(":", 1)[-1]
+    if col == "fee_wan":
+        return "0" if value == 0 else f"{value:.{decimals}f}"
+    if col == "proc_amount":
+        if value == 0:
+            return "0"
+        num = str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+        return num + (unit or "")
+    text = str(int(value)) if float(value).is_integer() else str(value)
+    if col == "delta" and delta_sign and value > 0:
+        return "+" + text
+    return text
