@@ -228,3 +228,12 @@ def test_header_block_and_helpers() -> None:
     )
     # a notice quoted in the preamble is not a title
     assert title_from_text("根据《关于编制公布2021年政府信息公开工作年度报告有关事项的通知》要求") is None
+
+
+def test_body_completion_needs_clear_evidence() -> None:
+    # only the province named: a county bureau must not become 江苏省科技局
+    got = _meta("科技局政府信息公开工作年度报告", "2019年，按照江苏省要求，落实江苏省部署。")
+    assert got["agency"] == "科技局" and got["region"] is None
+    # two different places next to the agency name: ambiguous, left alone
+    got = _meta("科技局政府信息公开工作年度报告", "2019年，海安科技局与如皋科技局联合开展培训。")
+    assert got["agency"] == "科技局" and got["region"] is None

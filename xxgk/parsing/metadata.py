@@ -249,8 +249,8 @@ def _complete_from_body(agency: str, text: str) -> tuple[str, Region] | None:
     pick: Region | None = None
     if len(strong) == 1:
         pick = next(iter(strong))
-    elif len(leaves) == 1 and regions[leaves[0]] >= 2:
-        pick = leaves[0]
+    elif len(leaves) == 1 and regions[leaves[0]] >= 3 and leaves[0].level != "province":
+        pick = leaves[0]  # one place named again and again, no other: still evidence, weaker
     if pick is None or (len(leaves) > 1 and pick not in strong):
         return None
     return pick.name + agency, pick
