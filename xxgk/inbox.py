@@ -72,9 +72,7 @@ def scan_inbox(inbox: Path) -> InboxScan:
     """Walk ``inbox`` (sorted, deterministic): report files, manifests, and problems found."""
     scan = InboxScan()
     if not inbox.is_dir():
-        scan.problems.append(
-            InboxProblem(str(inbox), "scan", "inbox_missing", f"inbox folder {inbox} does not exist")
-        )
+        scan.problems.append(InboxProblem(str(inbox), "scan", "inbox_missing", f"inbox folder {inbox} does not exist"))
         return scan
     manifests: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(inbox, followlinks=False):
@@ -86,9 +84,7 @@ def scan_inbox(inbox: Path) -> InboxScan:
             rel = p.relative_to(inbox).as_posix()
             if p.is_symlink():
                 scan.problems.append(
-                    InboxProblem(
-                        rel, "scan", "symlink_ignored", "symbolic link not followed (may leave the inbox)"
-                    )
+                    InboxProblem(rel, "scan", "symlink_ignored", "symbolic link not followed (may leave the inbox)")
                 )
                 continue
             if not p.is_file():
@@ -151,6 +147,17 @@ def _read_manifest(inbox: Path, manifest: Path, present: set[str], scan: InboxSc
                 )
             )
             continue
+        if target in scan.manifest:
+            scan.problems.append(
+                InboxProblem(
+                    rel_manifest,
+                    "manifest",
+                    "manifest_duplicate_entry",
+                    f"second entry for {target!r} ignored; the first is kept",
+                    where,
+                )
+            )
+            continue
         year_text = row.get("year", "")
         year: int | None = None
         if year_text:
@@ -158,9 +165,7 @@ def _read_manifest(inbox: Path, manifest: Path, present: set[str], scan: InboxSc
                 year = int(year_text)
             else:
                 scan.problems.append(
-                    InboxProblem(
-                        rel_manifest, "manifest", "manifest_bad_year", f"year {year_text!r} ignored", where
-                    )
+                    InboxProblem(rel_manifest, "manifest", "manifest_bad_year", f"year {year_text!r} ignored", where)
                 )
         values = {k: (row.get(k) or None) for k in _MANIFEST_FIELDS if k != "year"}
         scan.manifest[target] = ManifestEntry(path=target, year=year, **values)

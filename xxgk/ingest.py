@@ -62,8 +62,6 @@ def media_from_name(name: str) -> str:
 
 def read_and_parse(abs_path: Path, rel_path: str, *, max_bytes: int, seconds: float) -> ParsedReport:
     """Parse one file; every failure becomes a located issue on the returned report, never an exception."""
-    from xxgk.parsing import parse_bytes
-
     size = abs_path.stat().st_size
     if size > max_bytes:
         return _failed(
@@ -78,6 +76,8 @@ def read_and_parse(abs_path: Path, rel_path: str, *, max_bytes: int, seconds: fl
         data = abs_path.read_bytes()
     except OSError as exc:
         return _failed(rel_path, "read", "unreadable_file", f"cannot read file: {exc}")
+    from xxgk.parsing import parse_bytes
+
     try:
         with _time_limit(seconds):
             return parse_bytes(data, rel_path)

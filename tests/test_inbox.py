@@ -1,0 +1,86 @@
+"""Inbox scanning: any layout, hashing, manifests (including hostile ones)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from xxgk.inbox import scan_inbox, sha256_file
+from xxgk.ingest import read_and_parse
+
+
+def _write(p: Path, data: bytes | str) -> Path:
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return p
+
+
+def test_scan_finds_files_in_any_layout_sorted_and_skips_hidden(tmp_path: Path) -> None:
+    _write(tmp_path / "b" / "c" / "r2.html", "<p>x</p>")
+    _write(tmp_path / "a.txt", "x")
+    _write(tmp_path / ".hidden" / "x.txt", "x")
+    _write(tmp_path / ".tmpfile", "x")
+    scan = scan_inbox(tmp_path)
+    assert [f.path for f in scan.files] == ["a.txt", "b/c/r2.html"]
+    assert scan.problems == []
+
+
+def test_sha256_identifies_content(tmp_path: Path) -> None:
+    a = _write(tmp_path / "a.txt", "同一份报告")
+    b = _write(tmp_path / "sub" / "b.txt", "同一份报告")
+    assert sha256_file(a) == sha256_file(b)
+    assert len(sha256_file(a)) == 64
+
+
+def test_manifest_paths_are_relative_to_its_folder_and_cannot_escape(tmp_path: Path) -> None:
+    _write(tmp_path / "jiangsu" / "r.txt", "x")
+    _write(tmp_path / "jiangsu" / "q.txt", "x")
+    _write(
+        tmp_path / "jiangsu" / "manifest.csv",
+        "file,agency,region,level,year\n"
+        "r.txt,海安市科技局,海安市,county,2019\n"
+        "../../etc/passwd,x,y,z,2019\n"
+        "/etc/passwd,x,y,z,2019\n"
+        "missing.txt,x,y,z,2019\n"
+        "r.txt,,,,20x9\n"
+        "q.txt,,,,20x9\n",
+    )
+    scan = scan_inbox(tmp_path)
+    entry = scan.manifest["jiangsu/r.txt"]
+    assert (entry.agency, entry.region, entry.level, entry.year) == ("海安市科技局", "海安市", "county", 2019)
+    codes = sorted(p.code for p in scan.problems)
+    assert codes == [
+        "manifest_bad_year",
+        "manifest_duplicate_entry",
+        "manifest_missing_file",
+        "manifest_path_outside_inbox",
+        "manifest_path_outside_inbox",
+    ]
+    assert all(p.location.startswith("jiangsu/manifest.csv line ") for p in scan.problems)
+
+
+def test_manifest_sql_in_agency_name_is_kept_as_text(tmp_path: Path) -> None:
+    _write(tmp_path / "r.txt", "x")
+    _write(tmp_path / "manifest.csv", 'file,agency,year\nr.txt,"x\'); DROP TABLE dim_report; --",2020\n')
+    scan = scan_inbox(tmp_path)
+    assert scan.manifest["r.txt"].agency == "x'); DROP TABLE dim_report; --"
+    assert scan.manifest["r.txt"].year == 2020
+
+
+def test_symlinks_are_not_followed(tmp_path: Path) -> None:
+    outside = _write(tmp_path / "outside" / "secret.txt", "secret")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    os.symlink(outside, inbox / "link.txt")
+    scan = scan_inbox(inbox)
+    assert scan.files == []
+    assert [p.code for p in scan.problems] == ["symlink_ignored"]
+
+
+def test_oversized_and_empty_files_become_located_errors(tmp_path: Path) -> None:
+    big = _write(tmp_path / "big.html", b"<p>" + b"x" * 5000)
+    empty = _write(tmp_path / "empty.txt", b"")
+    r = read_and_parse(big, "big.html", max_bytes=1000, seconds=5)
+    assert r.status == "failed" and r.issues[0].code == "file_too_large" and r.cells == []
+    r = read_and_parse(empty, "empty.txt", max_bytes=1000, seconds=5)
+    assert r.status == "failed" and r.issues[0].code == "empty_file"
