@@ -1,0 +1,337 @@
+"""Recover cells whose digits were printed glued together ('640020470' = 64,0,0,2,0,4,70).
+
+Web-page text copies concatenate a row's cells with no separator. The template's own arithmetic
+tells the cells apart: in T3 the six applicant columns add up to 总计, in T4 each block's four results
+add up to its 总计. This module enumerates the ways to cut a run into cells (no leading zeros except a
+lone 0; a space is a *weak* separator: it may or may not be a boundary, and a cut that keeps a space
+inside a number is penalised), keeps the readings that satisfy the row's rules, and chooses across
+rows (:func:`choose`) with the rules that link rows. It never changes a printed digit and never picks
+silently: when several readings fit equally well, the caller marks the cells ambiguous.
+
+Work is bounded: ``max_readings`` and ``max_steps`` cap every enumeration.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from xxgk.parsing.values import MARKERS
+
+_MARKER_CHARS = "/\\—–―─"
+_TOKEN = re.compile(r"([+-]?\d[\d.]*(?: +[\d.]+)*)|([" + re.escape(_MARKER_CHARS) + r"]+|-+|无|不适用)|( +)")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to read a run: a value or a marker per cell."""
+
+    values: tuple[float | None, ...]
+    markers: tuple[str | None, ...]
+    texts: tuple[str, ...]  # the digits (or marker) each cell got
+    space_penalty: int = 0  # spaces that fell inside a number
+    rules_ok: int = 0  # rules of the row it satisfies
+    rules_total: int = 0
+
+    @property
+    def consistent(self) -> bool:
+        return self.rules_ok == self.rules_total
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``values[total] == sum(values[i] for i in addends)`` (blank/marker counts as 0)."""
+
+    addends: tuple[int, ...]
+    total: int
+
+    def holds(self, values: Sequence[float | None]) -> bool:
+        return _z(values[self.total]) == sum(_z(values[i]) for i in self.addends)
+
+
+@dataclass
+class SplitResult:
+    """All readings found, and whether the enumeration hit its bound."""
+
+    readings: list[Reading] = field(default_factory=list)
+    truncated: bool = False
+    valid_run: bool = True  # False: the text has characters that cannot be cell values
+
+
+def _z(v: float | None) -> float:
+    return 0.0 if v is None else v
+
+
+def _tokens(text: str) -> list[tuple[str, str]] | None:
+    """('num', '230 000023') / ('mark', '/') tokens; None when other characters occur."""
+    s = text.translate(str.maketrans({"\u3000": " ", "\xa0": " ", "\t": " ", "\n": " ", "，": ",", "．": "."}))
+    s = "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" else c for c in s)
+    s = re.sub(r" {2,}", " ", s).strip()
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(s):
+        m = _TOKEN.match(s, pos)
+        if not m or m.end() == pos:
+            return None
+        if m.group(1):
+            out.append(("num", m.group(1)))
+        elif m.group(2):
+            out.append(("mark", m.group(2)))
+        pos = m.end()
+    return out
+
+
+def _canon_marker(text: str) -> str:
+    for canon, spellings in MARKERS.items():
+        if text in spellings:
+            return canon
+    return "—" if text and text[0] in "—–―─" else text[:1]
+
+
+def _cell_ok(digits: str, allow_decimal: bool, allow_sign: bool) -> float | None:
+    """The value of a cut, or None when the cut is not a well-formed number."""
+    sign = ""
+    if digits[:1] in "+-":
+        if not allow_sign:
+            return None
+        sign, digits = digits[0], digits[1:]
+    if not digits:
+        return None
+    if "." in digits:
+        if not allow_decimal or digits.count(".") > 1 or digits[0] == "." or digits[-1] == ".":
+            return None
+        whole, frac = digits.split(".")
+        if len(whole) > 1 and whole[0] == "0":
+            return None
+        v = round(float(digits), len(frac))
+    else:
+        if len(digits) > 1 and digits[0] == "0":
+            return None
+        v = float(digits)
+    return -v if sign == "-" else v
+
+
+def split_run(
+    text: str,
+    k: int,
+    rules: Sequence[Rule] = (),
+    *,
+    decimals: frozenset[int] = frozenset(),
+    signed: frozenset[int] = frozenset(),
+    accept: Callable[[tuple[float | None, ...]], bool] | None = None,
+    max_readings: int = 256,
+    max_steps: int = 200_000,
+    require_rules: bool = True,
+) -> SplitResult:
+    """Every way to cut ``text`` into ``k`` cells.
+
+    ``rules``: sums the cells obey. With ``require_rules`` only readings satisfying every rule are
+    returned (a rule whose total comes after its addends prunes the search); otherwise all readings,
+    each with ``rules_ok`` counted. ``decimals``/``signed``: cell indices that may hold a decimal point
+    or a sign. ``accept``: an extra filter (e.g. new_pub ≤ total_pub).
+    """
+    result = SplitResult()
+    toks = _tokens(text)
+    if toks is None:
+        result.valid_run = False
+        return result
+    # flatten into units: each unit is (char, is_marker_token, space_before)
+    units: list[tuple[str, bool, bool]] = []
+    for kind, tok in toks:
+        if kind == "mark":
+            units.append((tok, True, False))
+            continue
+        space = False
+        for i, ch in enumerate(tok):
+            if ch == " ":
+                space = True
+                continue
+            # a sign always starts a new cell: encode as boundary-forcing marker-less unit
+            units.append((ch, False, space if i else False))
+            space = False
+        units.append(("|", True, False))  # hard boundary between tokens
+    if units and units[-1][0] == "|":
+        units.pop()
+    n = len(units)
+    forced: dict[int, list[Rule]] = {}
+    for r in rules:
+        if all(a < r.total for a in r.addends):
+            forced.setdefault(r.total, []).append(r)
+    steps = 0
+    values: list[float | None] = [None] * k
+    markers: list[str | None] = [None] * k
+    texts: list[str] = [""] * k
+
+    def emit(penalty: int) -> None:
+        vals = tuple(values)
+        if accept is not None and not accept(vals):
+            return
+        ok = sum(1 for r in rules if r.holds(vals))
+        if require_rules and ok < len(rules):
+            return
+        result.readings.append(Reading(vals, tuple(markers), tuple(texts), penalty, ok, len(rules)))
+
+    # digits left from each unit position (hard boundaries excluded), for pruning
+    left = [0] * (n + 1)
+    for j in range(n - 1, -1, -1):
+        left[j] = left[j + 1] + (units[j][0] != "|")
+    later_rules = [r for rs in forced.values() for r in rs]
+
+    def too_short(stop: int, cell: int) -> bool:
+        """A later forced total needs at least as many digits as the partial sum of its addends."""
+        for r in later_rules:
+            if r.total <= cell:
+                continue
+            partial = sum(_z(values[i]) for i in r.addends if i <= cell)
+            need = (k - cell - 1) - 1 + len(str(int(partial)))
+            if left[stop] < need:
+                return True
+        return False
+
+    def dfs(pos: int, cell: int, penalty: int) -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > max_steps or len(result.readings) >= max_readings:
+            result.truncated = True
+            return False
+        # skip hard boundaries
+        while pos < n and units[pos][0] == "|":
+            pos += 1
+        if cell == k:
+            if pos == n:
+                emit(penalty)
+            return True
+        if pos >= n:
+            return True
+        ch, is_mark, _ = units[pos]
+        if is_mark:
+            values[cell], markers[cell], texts[cell] = None, _canon_marker(ch), ch
+            return dfs(pos + 1, cell + 1, penalty)
+        # collect the maximal digit stretch from pos (until a hard boundary)
+        end = pos
+        while end < n and not units[end][1]:
+            end += 1
+        cells_left = k - cell - 1
+        frules = forced.get(cell) if require_rules else None
+        if frules:
+            target = sum(_z(values[i]) for i in frules[0].addends)
+            want = _fmt(target)
+            cand_lengths = [len(want)] if want is not None else []
+        else:
+            cand_lengths = range(1, end - pos + 1)
+        for length in cand_lengths:
+            stop = pos + length
+            if stop > end:
+                break
+            digits = "".join(units[j][0] for j in range(pos, stop))
+            v = _cell_ok(digits, cell in decimals, cell in signed)
+            if v is None:
+                if digits[0] == "0" and length > 1 and "." not in digits:
+                    break  # a longer cut starting with 0 is never valid
+                continue
+            if frules and any(_z(v) != sum(_z(values[i]) for i in r.addends) for r in frules):
+                continue
+            inner = sum(1 for j in range(pos + 1, stop) if units[j][2])
+            # a space right after this cut is a boundary: fine; one inside costs a penalty
+            values[cell], markers[cell], texts[cell] = v, None, digits
+            if cells_left == 0 and left[stop]:
+                continue
+            if cells_left and left[stop] < cells_left:
+                break
+            if require_rules and later_rules and too_short(stop, cell):
+                continue
+            if not dfs(stop, cell + 1, penalty + inner):
+                return False
+        return True
+
+    dfs(0, 0, 0)
+    return result
+
+
+def _fmt(v: float) -> str | None:
+    if v != int(v) or v < 0:
+        return None
+    return str(int(v))
+
+
+def best_readings(readings: Sequence[Reading]) -> list[Reading]:
+    """Readings with the most rules satisfied, then the fewest spaces inside numbers."""
+    if not readings:
+        return []
+    top = max(r.rules_ok for r in readings)
+    kept = [r for r in readings if r.rules_ok == top]
+    low = min(r.space_penalty for r in kept)
+    return [r for r in kept if r.space_penalty == low]
+
+
+@dataclass
+class Choice:
+    """The outcome of choosing one reading per row across rows."""
+
+    chosen: dict[str, Reading | None]  # None: the row stays ambiguous
+    alternatives: dict[str, list[Reading]]  # rows with more than one best reading
+    score: int = 0
+    max_score: int = 0
+    truncated: bool = False
+
+
+def choose(
+    candidates: dict[str, list[Reading]],
+    score: Callable[[dict[str, Reading]], tuple[int, int]],
+    *,
+    max_combinations: int = 20_000,
+) -> Choice:
+    """Pick one reading per row maximising ``score`` (satisfied cross-row rules, out of total).
+
+    Rows with a single candidate are fixed. When several combinations tie for the best score, rows
+    whose reading differs among them are left ambiguous (``chosen[row] = None``).
+    """
+    fixed = {r: c[0] for r, c in candidates.items() if len(c) == 1}
+    open_rows = [r for r, c in candidates.items() if len(c) > 1]
+    truncated = False
+    lists = [candidates[r] for r in open_rows]
+    total = 1
+    for lst in lists:
+        total *= len(lst)
+    if total > max_combinations:
+        truncated = True
+        # keep the best rows' readings first; shrink the largest lists until the product fits
+        lists = [sorted(lst, key=lambda x: (-x.rules_ok, x.space_penalty)) for lst in lists]
+        while total > max_combinations:
+            i = max(range(len(lists)), key=lambda j: len(lists[j]))
+            if len(lists[i]) <= 1:
+                break
+            total //= len(lists[i])
+            lists[i] = lists[i][: max(1, len(lists[i]) // 2)]
+            total *= len(lists[i])
+    best: list[tuple[Reading, ...]] = []
+    best_key: tuple[int, int] | None = None
+    max_score = 0
+    for combo in itertools.product(*lists) if open_rows else [()]:
+        assign = dict(fixed)
+        assign.update(zip(open_rows, combo, strict=True))
+        ok, max_score = score(assign)
+        row_ok = sum(r.rules_ok for r in combo)
+        penalty = sum(r.space_penalty for r in combo)
+        key = (ok + row_ok, -penalty)
+        if best_key is None or key > best_key:
+            best_key, best = key, [combo]
+        elif key == best_key:
+            best.append(combo)
+    chosen: dict[str, Reading | None] = dict(fixed)
+    alternatives: dict[str, list[Reading]] = {}
+    for i, row in enumerate(open_rows):
+        options = {c[i] for c in best}
+        if len(options) == 1:
+            chosen[row] = next(iter(options))
+        else:
+            chosen[row] = None
+            alternatives[row] = sorted(options, key=lambda r: r.texts)
+    final_score = 0
+    if best:
+        assign = dict(fixed)
+        assign.update(zip(open_rows, best[0], strict=True))
+        final_score, max_score = score(assign)
+    return Choice(chosen, alternatives, final_score, max_score, truncated)

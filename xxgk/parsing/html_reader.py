@@ -1,0 +1,142 @@
+"""HTML page or fragment → :class:`Document` (paragraphs and tables in reading order, page metadata).
+
+Uses selectolax. ``<script>``/``<style>`` are ignored, ``&nbsp;`` is whitespace (so an ``&nbsp;`` cell is
+blank), ``<br>`` inside a table cell is dropped (labels such as ``本年新<br />制作数量`` stay whole).
+A table that contains other tables is a layout wrapper: its content is read as paragraphs and its
+inner tables as tables.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
+
+from xxgk.parsing.document import Document, GridCell, Table
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg"})
+_BLOCK = frozenset(
+    {
+        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+        "header", "footer", "blockquote", "pre", "hr", "dd", "dt", "dl", "center", "form", "caption",
+    }
+)
+_WS = re.compile(r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+_META_KEYS = re.compile(r"^(name|property|http-equiv|itemprop)$", re.I)
+
+
+def _clean(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _cell_text(node: Node) -> str:
+    """A cell's text: all descendant text, whitespace collapsed, ``<br>`` and block breaks removed."""
+    parts: list[str] = []
+    for t in node.traverse(include_text=True):
+        if t.tag == "-text":
+            parent = t.parent
+            if parent is not None and parent.tag in _SKIP:
+                continue
+            parts.append(t.text_content or "")
+    return _clean("".join(parts))
+
+
+def _span(node: Node, name: str) -> int:
+    raw = (node.attributes.get(name) or "1").strip()
+    m = re.match(r"\d+", raw)
+    n = int(m.group()) if m else 1
+    return min(max(n, 1), 200)
+
+
+def _has_inner_table(node: Node) -> bool:
+    return any(t.mem_id != node.mem_id for t in node.css("table"))
+
+
+def _read_table(node: Node, index: int) -> Table:
+    rows: list[list[GridCell]] = []
+    for tr in node.css("tr"):
+        # only rows of this table, not of a nested one
+        owner = tr.parent
+        while owner is not None and owner.tag != "table":
+            owner = owner.parent
+        if owner is None or owner.mem_id != node.mem_id:
+            continue
+        cells = [
+            GridCell(_cell_text(td), _span(td, "rowspan"), _span(td, "colspan"))
+            for td in tr.iter()
+            if td.tag in ("td", "th")
+        ]
+        rows.append(cells)
+    return Table(rows=rows, location=f"table {index}")
+
+
+def _meta(tree: HTMLParser) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for m in tree.css("meta"):
+        attrs = m.attributes
+        content = attrs.get("content")
+        if content is None:
+            continue
+        for k, v in attrs.items():
+            if v and _META_KEYS.match(k):
+                meta.setdefault(v.strip(), content.strip())
+    t = tree.css_first("title")
+    if t is not None:
+        title = _clean(t.text())
+        if title:
+            meta["title"] = title
+    return meta
+
+
+def read_html(html: str) -> Document:
+    """Parse an HTML page or fragment into a :class:`Document`."""
+    tree = HTMLParser(html)
+    doc = Document(meta=_meta(tree))
+    root = tree.body or tree.root
+    if root is None:
+        return doc
+    lines: list[str] = []
+    buf: list[str] = []
+    n_tables = 0
+
+    def flush() -> None:
+        text = _clean("".join(buf))
+        buf.clear()
+        if text:
+            doc.blocks.append(text)
+            lines.append(text)
+
+    # explicit stack: (node, entering?) so deep pages do not hit the recursion limit
+    stack: list[tuple[Node, bool]] = [(root, True)]
+    while stack:
+        node, entering = stack.pop()
+        tag = node.tag
+        if not entering:
+            if tag in _BLOCK or tag in ("td", "th"):
+                flush()
+            continue
+        if tag == "-text":
+            buf.append(node.text_content or "")
+            continue
+        if tag in _SKIP or tag == "_comment":
+            continue
+        if tag == "table" and not _has_inner_table(node):
+            flush()
+            n_tables += 1
+            table = _read_table(node, n_tables)
+            doc.blocks.append(table)
+            lines.extend("\t".join(c.text for c in row) for row in table.rows)
+            continue
+        if tag in _BLOCK:
+            flush()
+        stack.append((node, False))
+        children = []
+        child = node.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        stack.extend((c, True) for c in reversed(children))
+    flush()
+    doc.text = "\n".join(lines)
+    return doc

@@ -1,0 +1,179 @@
+"""Row and column labels of T2/T3/T4: normalisation and distinctive-substring matching.
+
+Labels are matched on distinctive substrings (report-format.md §8.3), after folding full-width forms,
+brackets, quotes and whitespace, so "（三）危及“三安全一稳定”", "3、危及\"三安全一稳定\"" and
+"(3)危及三安全 一稳定" all match row 3.3.3. Codes come from the template model; this module only says
+which printed text means which code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({c: "" for c in "“”\"'‘’「」『』《》〈〉"})
+_WS = re.compile(r"\s+")
+_NUMBERING = re.compile(
+    r"^(?:[(（]?[一二三四五六七八九十]+[)）、.．]?|[(（]?\d{1,2}[)）、.．]|[①②③④⑤⑥⑦⑧⑨⑩])[、.．]?"
+)
+
+
+def norm(text: str) -> str:
+    """Fold width (NFKC: （）→(), １→1), drop quotes and whitespace."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+
+
+def strip_numbering(label: str) -> str:
+    """'(七)总计' → '总计', '1.属于国家秘密' → '属于国家秘密' (on normalised text)."""
+    return _NUMBERING.sub("", label, count=1)
+
+
+# --- T3 rows -----------------------------------------------------------------------------------------
+#: leaf / data / total rows, most specific first. Anchors are normalised (NFKC, no quotes).
+T3_ROW_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("3.6.1", ("逾期不补正", "无正当理由逾期")),
+    ("3.6.2", ("缴纳费用", "收费通知")),
+    ("3.3.1", ("国家秘密",)),
+    ("3.3.2", ("禁止公开", "其他法律行政法规")),
+    ("3.3.3", ("三安全一稳定", "危及")),
+    ("3.3.4", ("第三方合法权益", "保护第三方")),
+    ("3.3.5", ("内部事务",)),
+    ("3.3.6", ("过程性",)),
+    ("3.3.7", ("执法案卷",)),
+    ("3.3.8", ("查询事项",)),
+    ("3.4.1", ("不掌握",)),
+    ("3.4.2", ("另行制作", "没有现成")),
+    ("3.4.3", ("补正后", "仍不明确")),
+    ("3.5.1", ("信访", "举报投诉")),
+    ("3.5.2", ("重复申请",)),
+    ("3.5.3", ("出版物",)),
+    ("3.5.4", ("大量反复",)),
+    ("3.5.5", ("重新出具", "确认或重新")),
+    ("3.1", ("予以公开",)),
+    ("3.2", ("部分公开",)),
+    ("1", ("本年新收", "新收政府信息")),
+    ("2", ("上年结转",)),
+    ("4", ("结转下年", "下年度继续")),
+    ("3.6", ("其他处理",)),
+    ("3.3", ("不予公开",)),
+    ("3.4", ("无法提供",)),
+    ("3.5", ("不予处理",)),
+    ("3.7", ("总计", "合计总")),
+)
+T3_GROUP_CODES = frozenset({"3.3", "3.4", "3.5"})
+T3_HEADER_ANCHORS = ("办理结果",)
+SUBTOTAL_ANCHORS = ("小计", "合计")
+#: anchors that identify a table as T3 (generic words like 总计/其他 excluded)
+T3_DISTINCTIVE = frozenset(code for code, _ in T3_ROW_ANCHORS if code not in ("3.7",))
+
+#: T3 column header labels
+T3_COLUMN_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("NP", ("自然人",)),
+    ("LP_COM", ("商业企业",)),
+    ("LP_RES", ("科研机构",)),
+    ("LP_NGO", ("社会公益",)),
+    ("LP_LAW", ("法律服务",)),
+    ("LP_SUB", ("小计",)),
+    ("TOTAL", ("总计", "合计")),
+    ("LP_OTH", ("其他",)),
+)
+
+
+def match_t3_row(label: str) -> str | None:
+    """Row code of a T3 row label (normalised or not); '3.6.3' needs context, see :func:`is_bare_other`."""
+    n = norm(label)
+    if not n:
+        return None
+    for code, anchors in T3_ROW_ANCHORS:
+        for a in anchors:
+            if a in n:
+                return code
+    return None
+
+
+def is_bare_other(label: str) -> bool:
+    """'3.其他' — row 3.6.3 when it follows 3.6.2 (V2021)."""
+    return strip_numbering(norm(label)) in ("其他", "其它")
+
+
+def is_subtotal(label: str) -> bool:
+    n = strip_numbering(norm(label))
+    return any(n.startswith(a) or n == a for a in SUBTOTAL_ANCHORS)
+
+
+def match_t3_column(label: str) -> str | None:
+    n = strip_numbering(norm(label))
+    if not n:
+        return None
+    for code, anchors in T3_COLUMN_ANCHORS:
+        for a in anchors:
+            if code == "LP_OTH":
+                if n in ("其他", "其它"):
+                    return code
+            elif a in n:
+                return code
+    return None
+
+
+# --- T2 rows -----------------------------------------------------------------------------------------
+T2_ROW_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("20.5.2", ("对外管理服务",)),
+    ("20.1.2", ("规范性文件",)),
+    ("20.1.1", ("规章",)),
+    ("20.5.1", ("行政许可",)),
+    ("20.6.1", ("行政处罚",)),
+    ("20.6.2", ("行政强制",)),
+    ("20.8.1", ("事业性收费",)),
+    ("20.9.1", ("集中采购",)),
+)
+
+
+def match_t2_row(label: str) -> str | None:
+    """Row code of a T2 row label; only short labels qualify (a paragraph is not a row label)."""
+    n = strip_numbering(norm(label))
+    if not n or len(n) > 16:
+        return None
+    for code, anchors in T2_ROW_ANCHORS:
+        for a in anchors:
+            if a in n:
+                return code
+    return None
+
+
+# --- T4 ----------------------------------------------------------------------------------------------
+T4_BLOCK_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("AL_D", ("未经复议",)),
+    ("AL_R", ("复议后",)),
+    ("AR", ("行政复议",)),
+)
+T4_COLUMN_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("MAINTAIN", ("维持",)),
+    ("CORRECT", ("纠正",)),
+    ("OTHER", ("其他",)),
+    ("PENDING", ("尚未审结", "未审结")),
+    ("TOTAL", ("总计", "合计")),
+)
+
+
+def match_t4_block(label: str) -> str | None:
+    n = norm(label)
+    for code, anchors in T4_BLOCK_ANCHORS:
+        if any(a in n for a in anchors):
+            return code
+    return None
+
+
+def is_t4_table_text(text: str) -> bool:
+    n = norm(text)
+    return "行政复议" in n and ("行政诉讼" in n or "复议后起诉" in n or "直接起诉" in n) and "维持" in n
+
+
+# --- sections ----------------------------------------------------------------------------------------
+SECTION_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("S1", ("总体情况", "概述")),
+    ("S2", ("主动公开政府信息情况", "主动公开政府信息")),
+    ("S3", ("收到和处理政府信息公开申请", "依申请公开政府信息情况")),
+    ("S4", ("行政复议、行政诉讼情况", "行政复议和提起行政诉讼", "行政复议、提起行政诉讼", "被申请行政复议")),
+    ("S5", ("存在的主要问题及改进", "存在问题及改进", "主要问题及改进")),
+    ("S6", ("其他需要报告的事项", "其他需要报告事项")),
+)

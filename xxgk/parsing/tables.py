@@ -1,0 +1,235 @@
+"""Document tables → row captures of T2, T3 and T4 (raw cell texts per template row).
+
+Works on any :class:`Document` (HTML, DOCX, PDF, text): a row is split into its label (the text cells
+up to the last one that is not a value) and its value cells (the cells after it), so digits inside
+labels ("1.属于国家秘密") are never values and blank cells keep their place. Column and glued-digit
+resolution happen later (:mod:`xxgk.parsing.tresolve`); this module only says which printed cells
+belong to which template row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xxgk.parsing import labels as L
+from xxgk.parsing.document import Document, Table
+from xxgk.parsing.model import ParseIssue
+from xxgk.parsing.values import is_value_like
+
+STANDARD_T3_COLUMNS: tuple[str, ...] = ("NP", "LP_COM", "LP_RES", "LP_NGO", "LP_LAW", "LP_OTH", "TOTAL")
+_T2_TABLE_HINTS = (
+    "第二十条", "信息内容", "本年制发", "本年新制作", "处理决定数量", "上一年项目数量", "收费金额", "采购",
+)
+_T4_ROW_LABELS = ("数量", "件数", "案件数", "数量(件)")
+_DIGIT_TAIL = re.compile(r"[0-9\uff10-\uff19]")
+_LABEL_CHAR = re.compile(r"[\u4e00-\u9fff）)”\"]")
+
+
+@dataclass
+class RowCapture:
+    """The printed value cells of one template row (``cells``: raw texts, in printed order)."""
+
+    table: str  # T2 | T3 | T4
+    row: str  # template row code; T4: block code or '*' (all 15 cells in one row)
+    cells: list[str]
+    location: str = ""
+    label: str = ""
+    kind: str = "row"  # row | subtotal (a 小计/合计 row of a T3 group)
+    source: str = "table"  # table | text (glued run from a text stream)
+
+
+@dataclass
+class Captures:
+    """What was found for each table, plus the T3 column order when a header states it."""
+
+    t2: list[RowCapture] = field(default_factory=list)
+    t3: list[RowCapture] = field(default_factory=list)
+    t4: list[RowCapture] = field(default_factory=list)
+    t3_columns: tuple[str, ...] | None = None
+    issues: list[ParseIssue] = field(default_factory=list)
+
+
+def split_row(texts: list[str]) -> tuple[str, list[str]]:
+    """(label, value cells): the label is every non-value cell up to the last one."""
+    last = -1
+    for i, t in enumerate(texts):
+        if t and not is_value_like(t):
+            last = i
+    label = "".join(t for t in texts[: last + 1] if t)
+    values = texts[last + 1 :]
+    if last >= 0:
+        # a label cell that also holds the row's numbers ("1.属于国家秘密 0 0 0 ...")
+        tail = _label_tail(texts[last])
+        if tail is not None:
+            label = label[: len(label) - len(tail)] if label.endswith(tail) else label
+            values = [tail, *values]
+    return label, values
+
+
+def _label_tail(cell: str) -> str | None:
+    """Trailing numbers glued to a label cell, if what follows the label words is only values."""
+    last = None
+    for last in _LABEL_CHAR.finditer(cell):  # noqa: B007 - we want the last match
+        pass
+    if last is None:
+        return None
+    tail = cell[last.end() :].strip()
+    if not tail or not _DIGIT_TAIL.search(tail):
+        return None
+    # the whole tail must be values (numbers, markers, spaces)
+    if all(is_value_like(tok) for tok in tail.split()):
+        return tail
+    return None
+
+
+def _t3_column_layout(table: Table, header_rows: int) -> tuple[str, ...] | None:
+    """Column order from the header rows of a T3 table (deepest header label per grid column)."""
+    if header_rows <= 0:
+        return None
+    grid = table.expanded()[:header_rows]
+    width = max((len(r) for r in grid), default=0)
+    cols: list[tuple[int, str]] = []
+    for c in range(width):
+        code = None
+        for r in grid:
+            if c < len(r) and r[c] is not None:
+                got = L.match_t3_column(r[c].text)  # type: ignore[union-attr]
+                if got:
+                    code = got
+        if code and (not cols or cols[-1][1] != code):
+            cols.append((c, code))
+    codes = tuple(code for _, code in cols)
+    if "LP_SUB" not in codes:
+        return None
+    if sorted(codes) == sorted((*STANDARD_T3_COLUMNS, "LP_SUB")):
+        return codes
+    return None
+
+
+def _is_header_row(label: str) -> bool:
+    n = L.norm(label)
+    hits = sum(1 for _, anchors in L.T3_COLUMN_ANCHORS for a in anchors if a in n)
+    return hits >= 2 or "申请人情况" in n
+
+
+def _capture_t3(table: Table, out: Captures) -> None:
+    last_code: str | None = None
+    last_group: str | None = None
+    header_rows = 0
+    seen_data = False
+    for i, row in enumerate(table.rows):
+        label, values = split_row([c.text for c in row])
+        if not seen_data and (not label or _is_header_row(label)) and not any(values):
+            header_rows = i + 1
+            continue
+        if not seen_data and _is_header_row(label):
+            header_rows = i + 1
+            continue
+        code = L.match_t3_row(label) if label else None
+        kind = "row"
+        if code is None and label and L.is_bare_other(label) and last_code in ("3.6.2", "3.6"):
+            code = "3.6.3"
+        if code is None and label and L.is_subtotal(label) and last_group:
+            code, kind = last_group, "subtotal"
+        if code is None or (code == "3.7" and not seen_data):
+            continue
+        has_values = any(v.strip() for v in values)
+        if code in L.T3_GROUP_CODES:
+            last_group = last_code = code
+            if not has_values:
+                continue
+            kind = "subtotal"
+        elif code.count(".") == 2:
+            last_group = code.rsplit(".", 1)[0]
+        elif code == "3.6":
+            last_group = "3.6"
+            if not values:
+                last_code = code
+                continue
+        seen_data = True
+        last_code = code
+        out.t3.append(RowCapture("T3", code, values, f"{table.location} row {i + 1}", label, kind))
+    if header_rows and out.t3_columns is None:
+        out.t3_columns = _t3_column_layout(table, header_rows)
+
+
+def _capture_t2(table: Table, out: Captures) -> None:
+    for i, row in enumerate(table.rows):
+        texts = [c.text for c in row]
+        label, values = split_row(texts)
+        code = L.match_t2_row(label) if label else None
+        if code is None or not values:
+            continue
+        out.t2.append(RowCapture("T2", code, values, f"{table.location} row {i + 1}", label))
+
+
+def _capture_t4(table: Table, out: Captures) -> bool:
+    data: list[tuple[str | None, list[str], int]] = []
+    for i, row in enumerate(table.rows):
+        texts = [c.text for c in row]
+        label, values = split_row(texts)
+        if not values:
+            continue
+        block = L.match_t4_block(label) if label else None
+        # a header row whose last cell happened to be blank
+        if label and block is None and L.norm(label) not in _T4_ROW_LABELS and not any(values):
+            continue
+        if not any(v for v in values) and len(values) < 5:
+            continue
+        data.append((block, values, i))
+    if not data:
+        return False
+    total = sum(len(v) for _, v, _ in data)
+    loc = table.location
+    if len(data) == 1 or total not in (15,):
+        block, values, i = max(data, key=lambda d: len(d[1]))
+        out.t4.append(RowCapture("T4", "*", values, f"{loc} row {i + 1}"))
+        return True
+    if all(len(v) == 5 for _, v, _ in data) and len(data) == 3:
+        order = ["AR", "AL_D", "AL_R"]
+        for n, (block, values, i) in enumerate(data):
+            out.t4.append(RowCapture("T4", block or order[n], values, f"{loc} row {i + 1}"))
+        return True
+    flat = [v for _, vals, _ in data for v in vals]
+    out.t4.append(RowCapture("T4", "*", flat, f"{loc} rows {data[0][2] + 1}-{data[-1][2] + 1}"))
+    return True
+
+
+def table_kind(table: Table) -> str | None:
+    """'T3' | 'T4' | 'T2' | None, from the labels the table holds."""
+    t3_codes: set[str] = set()
+    t2_codes: set[str] = set()
+    for row in table.rows:
+        label, _ = split_row([c.text for c in row])
+        if not label:
+            continue
+        code = L.match_t3_row(label)
+        if code in L.T3_DISTINCTIVE:
+            t3_codes.add(code)
+        t2 = L.match_t2_row(label)
+        if t2:
+            t2_codes.add(t2)
+    if len(t3_codes) >= 3:
+        return "T3"
+    text = " ".join(c.text for row in table.rows for c in row)
+    if L.is_t4_table_text(text):
+        return "T4"
+    if t2_codes and any(h in L.norm(text) for h in _T2_TABLE_HINTS):
+        return "T2"
+    return None
+
+
+def capture_tables(doc: Document) -> Captures:
+    """Captures of T2/T3/T4 rows from every table of ``doc`` (split tables are joined in order)."""
+    out = Captures()
+    t4_found = False
+    for table in doc.tables:
+        kind = table_kind(table)
+        if kind == "T3":
+            _capture_t3(table, out)
+        elif kind == "T4" and not t4_found:
+            t4_found = _capture_t4(table, out)
+        elif kind == "T2":
+            _capture_t2(table, out)
+    return out
