@@ -124,6 +124,7 @@ def _copy_report(prev: GeneratedReport, year: int, clean: YearValues, rng: rando
         display=dict(prev.display), layout=prev.layout,
         published_date=_published(rng, prev.agency, year, rng.random() < rates.late),
         markers=dict(prev.markers), units=dict(prev.units), quotes=dict(prev.quotes),
+        text_year=prev.text_year or prev.year,
     )
     rep.defects.append(entry("X-COPY", sorted(k for k in rep.cells if not k.endswith("LP_SUB")),
                              f"every T2/T3/T4 number identical to the {year - 1} report", "warn"))

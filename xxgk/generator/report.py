@@ -45,6 +45,7 @@ class GeneratedReport:
     media: str = "html"
     encoding: str = "utf-8"
     path: str = ""  # relative path inside the inbox, set when written
+    text_year: int | None = None  # year whose wording the narrative reuses (copied reports)
 
     @property
     def expected_version(self) -> str:
@@ -52,7 +53,12 @@ class GeneratedReport:
 
     @property
     def title(self) -> str:
-        return f"{self.agency.name}{self.year}年政府信息公开工作年度报告"
+        """'2019年X局政府信息公开工作年度报告' or 'X局2019年…'; aggregates use the bare region name."""
+        a = self.agency
+        name = a.name.removesuffix("人民政府") if a.scope == "aggregate" else a.name
+        if sum(map(ord, a.agency_id)) % 3 == 0:
+            return f"{self.year}年{name}政府信息公开工作年度报告"
+        return f"{name}{self.year}年度政府信息公开工作年度报告"
 
     def text(self, code: str) -> str:
         """The text printed in a cell ('' for blank)."""
