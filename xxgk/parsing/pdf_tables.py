@@ -87,8 +87,21 @@ def find_tables(page: Any) -> list[Any]:
     tables = page.find_tables(TABLE_SETTINGS)
     if not tables:
         return []
-    ys = sorted({round(v, 2) for t in tables for v in (t.bbox[1], t.bbox[3])})
-    settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=ys)
+    ys: set[float] = set()
+    verticals = [e for e in page.edges if e["orientation"] == "v"]
+    for t in tables:
+        x0, top, x1, bottom = t.bbox
+        # rulings that run past the found table: a row whose top/bottom border is missing
+        # (cut by the page break) is still enclosed by its vertical lines
+        touching = [
+            e for e in verticals if x0 - 2 <= e["x0"] <= x1 + 2 and e["bottom"] >= top - 2 and e["top"] <= bottom + 2
+        ]
+        if touching:
+            ys.add(round(min(e["top"] for e in touching), 2))
+            ys.add(round(max(e["bottom"] for e in touching), 2))
+        else:
+            ys.update((round(top, 2), round(bottom, 2)))
+    settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=sorted(ys))
     return page.find_tables(settings)
 
 
