@@ -1,0 +1,349 @@
+"""Row captures → :class:`ParsedCell` s of T2, T3 and T4, with glued runs split by the template's rules.
+
+Each captured row becomes one or more candidate *readings* (one value per column): a row printed in
+separate cells has exactly one; a glued run has every split that satisfies the row's rules (or, when
+none does, every split, scored by how many rules it meets). Readings are then chosen across rows with
+the rules that link rows (T3 column sums and the carry-over balance). Cells read directly get
+confidence 1; recovered cells less; cells with several equally good readings get value None, their
+alternatives and an ``ambiguous_glued_digits`` issue. Printed numbers are never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xxgk.parsing.glued import Choice, Reading, Rule, best_readings, choose, split_run
+from xxgk.parsing.model import ParsedCell, ParseIssue
+from xxgk.parsing.tables import STANDARD_T3_COLUMNS, Captures, RowCapture
+from xxgk.parsing.values import UNITS, CellValue, normalize_cell_text, parse_cell
+from xxgk.template.model import T4_BLOCKS, T4_COLUMNS, FormatModel
+
+CONF_DIRECT = 1.0
+CONF_GLUED_UNIQUE = 0.95
+CONF_GLUED_CHOSEN = 0.85  # chosen among several row readings by the rules linking rows
+CONF_RULES_BROKEN = 0.6  # best reading breaks some rules
+CONF_AMBIGUOUS = 0.3
+
+_T4_FLAT = tuple((b, c) for b in T4_BLOCKS for c in T4_COLUMNS)
+_T4_RULES = tuple(Rule(tuple(range(5 * b, 5 * b + 4)), 5 * b + 4) for b in range(3))
+
+
+@dataclass
+class _Row:
+    """One captured row with its candidate readings."""
+
+    capture: RowCapture
+    columns: tuple[str, ...]
+    readings: list[Reading]
+    direct: list[CellValue] | None = None  # the cells as printed when no splitting was needed
+    glued: bool = False
+    truncated: bool = False
+
+
+def _direct(texts: Sequence[str]) -> tuple[list[CellValue], Reading] | None:
+    vals = [parse_cell(t) for t in texts]
+    if not all(v.ok for v in vals):
+        return None
+    reading = Reading(
+        tuple(v.value for v in vals), tuple(v.marker for v in vals), tuple(texts), 0, 0, 0
+    )
+    return vals, reading
+
+
+def _split_unit(text: str) -> tuple[str, str | None]:
+    s = text.rstrip()
+    for u in UNITS:
+        if s.endswith(u):
+            return s[: -len(u)], u
+    return s, None
+
+
+def _read_row(
+    cap: RowCapture,
+    columns: tuple[str, ...],
+    rules: Sequence[Rule],
+    issues: list[ParseIssue],
+    *,
+    decimals: frozenset[int] = frozenset(),
+    signed: frozenset[int] = frozenset(),
+    accept=None,
+) -> _Row | None:
+    k = len(columns)
+    texts = list(cap.cells)
+    where = f"{cap.table} row {cap.row}" + (f" ({cap.location})" if cap.location else "")
+    if len(texts) > k and all(not t.strip() for t in texts[k:]):
+        texts = texts[:k]
+    if len(texts) == k:
+        got = _direct(texts)
+        if got is not None:
+            vals, reading = got
+            ok = sum(1 for r in rules if r.holds(reading.values))
+            reading = Reading(reading.values, reading.markers, reading.texts, 0, ok, len(rules))
+            return _Row(cap, columns, [reading], direct=vals)
+    joined = " ".join(t for t in texts if t.strip())
+    if not joined:
+        if not texts:
+            issues.append(ParseIssue("cells", "warning", "missing_cells", "row printed without cells", where))
+            return None
+        # fewer blank cells than columns: every cell is blank
+        blank = [parse_cell("")] * k
+        return _Row(cap, columns, [Reading((None,) * k, (None,) * k, ("",) * k)], direct=blank)
+    body, unit = _split_unit(joined)
+    res = split_run(body, k, rules, decimals=decimals, signed=signed, accept=accept)
+    readings = res.readings
+    if not res.valid_run:
+        issues.append(
+            ParseIssue("cells", "warning", "unreadable_row",
+                       f"cells {texts!r} are neither {k} values nor a run of digits", where)
+        )
+        return None
+    if not readings and rules:
+        res = split_run(body, k, rules, decimals=decimals, signed=signed, accept=accept,
+                        require_rules=False, max_readings=512)
+        readings = best_readings(res.readings)
+    if not readings:
+        issues.append(
+            ParseIssue("cells", "warning", "cell_count_mismatch",
+                       f"{len(texts)} cells {texts!r} cannot be read as {k} values", where)
+        )
+        return None
+    if unit:
+        readings = [
+            Reading(r.values, r.markers, (*r.texts[:-1], r.texts[-1] + unit), r.space_penalty, r.rules_ok,
+                    r.rules_total)
+            for r in readings
+        ]
+    return _Row(cap, columns, readings, glued=True, truncated=res.truncated)
+
+
+def _emit(
+    table: str,
+    row_code: str,
+    row: _Row,
+    chosen: Reading | None,
+    alternatives: list[Reading],
+    cells: list[ParsedCell],
+    issues: list[ParseIssue],
+    broken: bool,
+) -> None:
+    where = f"{table} row {row_code}" + (f" ({row.capture.location})" if row.capture.location else "")
+    if row.direct is not None and chosen is not None:
+        for col, raw, cv in zip(row.columns, row.readings[0].texts, row.direct, strict=True):
+            cells.append(ParsedCell(table, row_code, col, raw, cv.value, cv.is_blank, cv.marker, cv.unit))
+        return
+    if chosen is not None:
+        conf = CONF_GLUED_UNIQUE if len(row.readings) == 1 else CONF_GLUED_CHOSEN
+        if broken:
+            conf = CONF_RULES_BROKEN
+        for i, col in enumerate(row.columns):
+            raw = chosen.texts[i]
+            _, unit = _split_unit(raw)
+            cells.append(
+                ParsedCell(table, row_code, col, raw, chosen.values[i], False, chosen.markers[i], unit, conf)
+            )
+        return
+    # ambiguous: several readings fit equally well
+    options = alternatives or row.readings
+    issues.append(
+        ParseIssue(
+            "cells", "warning", "ambiguous_glued_digits",
+            f"run {' '.join(row.capture.cells)!r} has {len(options)} readings that fit equally: "
+            + "; ".join(",".join(r.texts) for r in options[:8]),
+            where,
+        )
+    )
+    raw_run = " ".join(row.capture.cells)
+    for i, col in enumerate(row.columns):
+        distinct = sorted({r.values[i] for r in options if r.values[i] is not None})
+        markers = {r.markers[i] for r in options}
+        if len(distinct) == 1 and len(markers) == 1 and all(r.values[i] is not None for r in options):
+            cells.append(ParsedCell(table, row_code, col, raw_run, distinct[0], False, None, None,
+                                    CONF_GLUED_CHOSEN if not broken else CONF_RULES_BROKEN))
+        else:
+            cells.append(ParsedCell(table, row_code, col, raw_run, None, False, None, None, CONF_AMBIGUOUS,
+                                    tuple(distinct)))
+
+
+# --- T3 ----------------------------------------------------------------------------------------------
+def _t3_rules(columns: tuple[str, ...]) -> list[Rule]:
+    idx = {c: i for i, c in enumerate(columns)}
+    applicants = ("NP", "LP_COM", "LP_RES", "LP_NGO", "LP_LAW", "LP_OTH")
+    rules = [Rule(tuple(idx[c] for c in applicants), idx["TOTAL"])]
+    if "LP_SUB" in idx:
+        rules.append(Rule(tuple(idx[c] for c in applicants[1:]), idx["LP_SUB"]))
+    return rules
+
+
+def _lp_sub_layout(rows: list[RowCapture]) -> tuple[str, ...]:
+    """Where an unlabelled 8th column sits: the position whose cells equal the five LP cells' sum."""
+    after_oth = (*STANDARD_T3_COLUMNS[:6], "LP_SUB", "TOTAL")
+    after_np = ("NP", "LP_SUB", *STANDARD_T3_COLUMNS[1:])
+    scores = {after_oth: 0, after_np: 0}
+    for layout in scores:
+        for cap in rows:
+            got = _direct(cap.cells) if len(cap.cells) == 8 else None
+            if got is None:
+                continue
+            v = got[1].values
+            if _t3_rules(layout)[1].holds(v):
+                scores[layout] += 1
+    return max(scores, key=lambda lay: scores[lay])
+
+
+def resolve_t3(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> list[ParsedCell]:
+    """T3 cells from the captured rows (first capture of a row wins; duplicates are reported)."""
+    columns = caps.t3_columns or STANDARD_T3_COLUMNS
+    rows_by_code: dict[str, RowCapture] = {}
+    subtotals: list[RowCapture] = []
+    for cap in caps.t3:
+        if cap.kind == "subtotal":
+            subtotals.append(cap)
+            continue
+        if cap.row in rows_by_code:
+            issues.append(ParseIssue("tables", "warning", "duplicate_row",
+                                     f"T3 row {cap.row} printed twice; the first is kept", cap.location))
+            continue
+        rows_by_code[cap.row] = cap
+    if "LP_SUB" not in columns and any(len(c.cells) == 8 for c in rows_by_code.values()):
+        columns = _lp_sub_layout(list(rows_by_code.values()))
+    if "LP_SUB" in columns:
+        issues.append(ParseIssue("tables", "info", "nonstandard_column",
+                                 "T3 has a 法人或其他组织 小计 column (LP_SUB)", "T3 header"))
+    rules = _t3_rules(columns)
+    rows: dict[str, _Row] = {}
+    for code, cap in rows_by_code.items():
+        r = _read_row(cap, columns, rules, issues)
+        if r is not None:
+            rows[code] = r
+    std_idx = [columns.index(c) for c in STANDARD_T3_COLUMNS]
+    leaves = [c for c in fmt.t3_outcome_leaves() if c in rows]
+    if fmt.version == "2021" and "3.6" in rows and not any(c in rows for c in ("3.6.1", "3.6.2", "3.6.3")):
+        leaves.append("3.6")
+        issues.append(ParseIssue("tables", "warning", "v2021_single_other_row",
+                                 "（六）其他处理 printed as one row, not the three 2021 sub-rows", "T3 row 3.6"))
+    if fmt.version == "2019" and any(c in rows for c in ("3.6.1", "3.6.2", "3.6.3")):
+        leaves += [c for c in ("3.6.1", "3.6.2", "3.6.3") if c in rows]
+
+    def score(assign: dict[str, Reading]) -> tuple[int, int]:
+        ok = total = 0
+        for i in std_idx:
+            def v(code: str, i: int = i) -> float:
+                x = assign[code].values[i] if code in assign else None
+                return 0.0 if x is None else x
+
+            if "3.7" in assign and leaves:
+                total += 1
+                ok += sum(v(c) for c in leaves) == v("3.7")
+            if all(c in assign for c in ("1", "2", "3.7", "4")):
+                total += 1
+                ok += v("1") + v("2") == v("3.7") + v("4")
+        return ok, total
+
+    choice = choose({code: r.readings for code, r in rows.items()}, score)
+    cells: list[ParsedCell] = []
+    broken = choice.score < choice.max_score and any(r.glued for r in rows.values())
+    if broken:
+        issues.append(ParseIssue("cells", "warning", "glued_rules_violated",
+                                 f"no split of the glued T3 rows satisfies every rule ({choice.score} of "
+                                 f"{choice.max_score} column rules hold); the best reading is kept", "T3"))
+    _truncation(choice, rows, issues, "T3")
+    for code, r in rows.items():
+        chosen = choice.chosen.get(code)
+        row_broken = broken and r.glued and (chosen is None or not chosen.consistent or len(r.readings) > 1)
+        _emit("T3", code, r, chosen, choice.alternatives.get(code, []), cells, issues, row_broken)
+    for cap in subtotals:
+        r = _read_row(cap, columns, rules, issues)
+        if r is None:
+            continue
+        issues.append(ParseIssue("tables", "info", "nonstandard_subtotal_row",
+                                 f"T3 group {cap.row} has its own 小计/合计 row", cap.location))
+        best = best_readings(r.readings)
+        _emit("T3", cap.row, r, best[0] if len(best) == 1 else None, best, cells, issues, False)
+    missing = [c for c in (r.code for r in fmt.t3_numeric_rows()) if c not in rows]
+    if fmt.version == "2021" and "3.6" in rows:
+        missing = [c for c in missing if c not in ("3.6.1", "3.6.2", "3.6.3")]
+    if missing and rows:
+        issues.append(ParseIssue("tables", "warning", "missing_rows",
+                                 f"T3 rows not found: {', '.join(missing)}", "T3"))
+    return cells
+
+
+def _truncation(choice: Choice, rows: dict[str, _Row], issues: list[ParseIssue], table: str) -> None:
+    if choice.truncated or any(r.truncated for r in rows.values()):
+        issues.append(ParseIssue("cells", "info", "glued_search_bounded",
+                                 "the glued-digit search hit its bound; some readings were not tried", table))
+
+
+# --- T4 ----------------------------------------------------------------------------------------------
+def resolve_t4(caps: Captures, issues: list[ParseIssue]) -> list[ParsedCell]:
+    """T4 cells: one row of 15, three blocks of 5, or one glued run (three 总计 rules)."""
+    cells: list[ParsedCell] = []
+    if not caps.t4:
+        return cells
+    blocks = {c.row: c for c in caps.t4 if c.row in T4_BLOCKS}
+    if blocks:
+        rows: dict[str, _Row] = {}
+        for b, cap in blocks.items():
+            r = _read_row(cap, T4_COLUMNS, [Rule((0, 1, 2, 3), 4)], issues)
+            if r is not None:
+                rows[b] = r
+        for b, r in rows.items():
+            best = best_readings(r.readings)
+            chosen = best[0] if len(best) == 1 else None
+            _emit("T4", b, r, chosen, best, cells, issues, bool(chosen and not chosen.consistent and r.glued))
+        return cells
+    cap = caps.t4[0]
+    cols = tuple(f"{b}:{c}" for b, c in _T4_FLAT)
+    r = _read_row(cap, cols, _T4_RULES, issues)
+    if r is None:
+        return cells
+    best = best_readings(r.readings)
+    chosen = best[0] if len(best) == 1 else None
+    broken = bool(r.glued and chosen is not None and not chosen.consistent)
+    if broken:
+        issues.append(ParseIssue("cells", "warning", "glued_rules_violated",
+                                 "no split of the glued T4 run satisfies all three 总计 rules", "T4"))
+    tmp: list[ParsedCell] = []
+    _emit("T4", "*", r, chosen, best, tmp, issues, broken)
+    for c in tmp:
+        block, col = c.col_code.split(":")
+        c.row_code, c.col_code = block, col
+        cells.append(c)
+    return cells
+
+
+# --- T2 ----------------------------------------------------------------------------------------------
+def resolve_t2(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> list[ParsedCell]:
+    """T2 cells, columns by position within each row of the detected format."""
+    cells: list[ParsedCell] = []
+    seen: set[str] = set()
+    for cap in caps.t2:
+        if cap.row in seen:
+            continue
+        try:
+            spec = fmt.row("T2", cap.row)
+        except KeyError:
+            issues.append(ParseIssue("tables", "warning", "row_not_in_format",
+                                     f"T2 row {cap.label or cap.row} is not in the {fmt.version} format",
+                                     cap.location))
+            continue
+        seen.add(cap.row)
+        cols = tuple(c.code for c in spec.columns)
+        types = [c.value_type for c in spec.columns]
+        decimals = frozenset(i for i, t in enumerate(types) if t.startswith("money"))
+        signed = frozenset(i for i, t in enumerate(types) if t == "signed_count")
+        accept = None
+        if fmt.version == "2019" and cols == ("new_made", "new_pub", "total_pub"):
+            def accept(v, _i=1, _j=2) -> bool:  # cumulative disclosed ≥ newly disclosed
+                return v[_i] is None or v[_j] is None or v[_j] >= v[_i]
+        r = _read_row(cap, cols, (), issues, decimals=decimals, signed=signed, accept=accept)
+        if r is None:
+            continue
+        chosen = r.readings[0] if len(r.readings) == 1 else None
+        _emit("T2", cap.row, r, chosen, r.readings if chosen is None else [], cells, issues, False)
+    return cells
+
+
+def normalize_raw(text: str) -> str:
+    return normalize_cell_text(text)

@@ -1,0 +1,39 @@
+"""The six sections of a report (S1..S6) found by their headings, with their plain text."""
+
+from __future__ import annotations
+
+import re
+
+from xxgk.parsing.labels import SECTION_ANCHORS
+
+_NUMERALS = ("一", "二", "三", "四", "五", "六")
+_PATTERNS: dict[str, list[re.Pattern[str]]] = {}
+for _i, (_code, _anchors) in enumerate(SECTION_ANCHORS):
+    alts = "|".join(re.escape(a) for a in _anchors)
+    _PATTERNS[_code] = [
+        # numbered heading "二、主动公开政府信息情况" (also "二．", "二 、")
+        re.compile(rf"{_NUMERALS[_i]}\s*[、.．]\s*(?:[^\n。；]{{0,14}}?)(?:{alts})(?:的?情况|措施)?"),
+        # an un-numbered heading on a line of its own
+        re.compile(rf"(?m)^\s*(?:[^\n。；]{{0,14}}?)(?:{alts})(?:的?情况|措施)?[^\n。]{{0,6}}$"),
+    ]
+
+
+def split_sections(text: str) -> dict[str, str]:
+    """Section code → its text (heading excluded). Sections are searched in order; missing ones are skipped."""
+    found: list[tuple[str, int, int]] = []
+    cur = 0
+    for code, _ in SECTION_ANCHORS:
+        hit = None
+        for pat in _PATTERNS[code]:
+            m = pat.search(text, cur)
+            if m and (hit is None or m.start() < hit.start()):
+                hit = m
+        if hit is None:
+            continue
+        found.append((code, hit.start(), hit.end()))
+        cur = hit.end()
+    out: dict[str, str] = {}
+    for n, (code, _start, end) in enumerate(found):
+        stop = found[n + 1][1] if n + 1 < len(found) else len(text)
+        out[code] = text[end:stop].strip()
+    return out

@@ -1,0 +1,172 @@
+"""Plain text with no table structure → row captures (each row's cells as one glued run).
+
+Crawler copies print a whole table on one line: "…1.属于国家秘密00000002.其他法律行政法规禁止公开…".
+Row labels are found in template order by their distinctive substrings (whitespace ignored); a row's
+run is what follows its label up to the next label, with the next label's own numbering ("2.") taken
+off the end, then cut to the characters a value can have. The run is split into cells later with the
+template's arithmetic (:mod:`xxgk.parsing.glued`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from xxgk.parsing import labels as L
+from xxgk.parsing.tables import Captures, RowCapture
+
+_FOLD = str.maketrans(
+    {**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)}, "\u3000": " ", "\xa0": " "}
+)
+_VALUE_START = re.compile(r"[0-9/\\—–―─]|[+-](?=\d)")
+_VALUE_RUN = re.compile(r"[0-9 .,/\\—–―─+\-]*(?:万元|元|件|个|项)?")
+_QUOTE = "“”\"'‘’「」"
+
+#: T3 rows in printed order (both formats; 3.6 or 3.6.1-3.6.3)
+T3_ORDER: tuple[str, ...] = (
+    "1", "2", "3.1", "3.2", "3.3.1", "3.3.2", "3.3.3", "3.3.4", "3.3.5", "3.3.6", "3.3.7", "3.3.8",
+    "3.4.1", "3.4.2", "3.4.3", "3.5.1", "3.5.2", "3.5.3", "3.5.4", "3.5.5", "3.6", "3.6.1", "3.6.2",
+    "3.6.3", "3.7", "4",
+)
+T2_ORDER: tuple[str, ...] = ("20.1.1", "20.1.2", "20.5.1", "20.5.2", "20.6.1", "20.6.2", "20.8.1", "20.9.1")
+_T3_ANCHORS = dict(L.T3_ROW_ANCHORS) | {"3.6.3": ("其他",)}
+_T2_ANCHORS = dict(L.T2_ROW_ANCHORS)
+
+
+class _Compact:
+    """The text folded to half-width with whitespace and quotes removed, mapped back to offsets."""
+
+    def __init__(self, text: str) -> None:
+        folded = text.translate(_FOLD)
+        keep = [i for i, ch in enumerate(folded) if not ch.isspace() and ch not in _QUOTE]
+        self.text = text
+        self.folded = folded
+        self.compact = "".join(folded[i] for i in keep)
+        self.pos = keep  # compact index -> original index
+
+    def find(self, anchors: tuple[str, ...], start: int, stop: int | None = None) -> tuple[int, int] | None:
+        """Earliest (start, end) in *compact* coordinates of any anchor in [start, stop)."""
+        best: tuple[int, int] | None = None
+        for a in anchors:
+            i = self.compact.find(a, start, stop if stop is not None else len(self.compact))
+            if i >= 0 and (best is None or i < best[0]):
+                best = (i, i + len(a))
+        return best
+
+    def orig(self, ci: int) -> int:
+        return self.pos[ci] if ci < len(self.pos) else len(self.text)
+
+
+def _label_start(c: _Compact, anchor_start: int, number: str | None, floor: int) -> int:
+    """Compact index where a label begins, numbering ('2.', '(2)', '2、') included."""
+    s = c.compact
+    i = anchor_start
+    while i > floor and not s[i - 1].isdigit() and s[i - 1] not in "/\\—–―─":
+        i -= 1
+    if number and i > floor:
+        # "…0000002.其他": the label's own number sits right before its punctuation
+        j = i
+        while j > floor and s[j - 1].isdigit():
+            j -= 1
+        digits = s[j:i]
+        if s[i : i + 1] in (".", "、", ")", "．") and digits.endswith(number):
+            i -= len(number)
+            if i > floor and s[i - 1] == "(":
+                i -= 1
+    return i
+
+
+def _value_start(c: _Compact, after: int, limit: int) -> int:
+    """Compact index of the first value character after a label (its words skipped)."""
+    m = _VALUE_START.search(c.compact, after, limit)
+    return m.start() if m else limit
+
+
+def _run(c: _Compact, start: int, end: int) -> str:
+    """The original text between two compact positions, cut to value characters."""
+    if start >= end:
+        return ""
+    o1, o2 = c.orig(start), c.orig(end - 1) + 1
+    m = _VALUE_RUN.match(c.folded, o1, o2)
+    return m.group().strip() if m else ""
+
+
+def _rows(
+    c: _Compact, order: tuple[str, ...], anchors: dict[str, tuple[str, ...]], start: int, stop: int
+) -> list[tuple[str, int, int]]:
+    """(code, anchor start, anchor end) for each row found, in order, each after the previous."""
+    found: list[tuple[str, int, int]] = []
+    cur = start
+    for code in order:
+        if code == "3.6.3" and (not found or found[-1][0] != "3.6.2"):
+            continue
+        if code == "3.6" and found and found[-1][0] == "3.6":
+            continue
+        hit = c.find(anchors[code], cur, stop)
+        if hit is None:
+            continue
+        # do not jump over a later row's label (the row is then missing)
+        found.append((code, hit[0], hit[1]))
+        cur = hit[1]
+    # 3.6 found but followed by 3.6.1: it is the group label (V2021), not a row of its own
+    codes = [f[0] for f in found]
+    if "3.6" in codes and "3.6.1" in codes:
+        found = [f for f in found if f[0] != "3.6"]
+    return found
+
+
+def _number_of(code: str) -> str | None:
+    parts = code.split(".")
+    return parts[-1] if len(parts) == 3 else None
+
+
+def _capture(c: _Compact, table: str, rows: list[tuple[str, int, int]], stop: int) -> list[RowCapture]:
+    out: list[RowCapture] = []
+    for n, (code, _a0, a1) in enumerate(rows):
+        if n + 1 < len(rows):
+            nxt_code, nxt_start, _ = rows[n + 1]
+            end = _label_start(c, nxt_start, _number_of(nxt_code), a1)
+        else:
+            end = stop
+        vstart = _value_start(c, a1, max(end, a1))
+        run = _run(c, vstart, end)
+        out.append(RowCapture(table, code, [run], f"text offset {c.orig(a1)}", source="text"))
+    return out
+
+
+def capture_stream(text: str, want: frozenset[str] = frozenset({"T2", "T3", "T4"})) -> Captures:
+    """Captures of the tables in ``want`` read from plain text."""
+    out = Captures()
+    c = _Compact(text)
+    s = c.compact
+    t3_start = s.find("本年新收")
+    if t3_start < 0:
+        t3_start = s.find("收到和处理政府信息公开申请")
+    t4_head = -1
+    if "T3" in want and t3_start >= 0:
+        end_hit = c.find(("结转下年", "下年度继续"), t3_start)
+        stop = len(s)
+        if end_hit:
+            nxt = c.find(("行政复议", "五、", "存在的主要问题"), end_hit[1])
+            stop = nxt[0] if nxt else len(s)
+        rows = _rows(c, T3_ORDER, _T3_ANCHORS, t3_start, stop)
+        out.t3 = _capture(c, "T3", rows, stop)
+        t4_head = stop
+    if "T4" in want:
+        base = t4_head if t4_head >= 0 else 0
+        head = c.find(("行政复议",), base)
+        if head is not None:
+            # skip the header words: the run starts at the first value after the last header label
+            limit_hit = c.find(("存在的主要问题", "存在问题", "五、"), head[1])
+            limit = limit_hit[0] if limit_hit else len(s)
+            vstart = _value_start(c, head[1], limit)
+            if vstart < limit:
+                run = _run(c, vstart, limit)
+                if run:
+                    out.t4.append(RowCapture("T4", "*", [run], f"text offset {c.orig(vstart)}", source="text"))
+    if "T2" in want:
+        t2_start = s.find("第二十条")
+        t2_stop = t3_start if t3_start > t2_start else len(s)
+        if t2_start >= 0:
+            rows = _rows(c, T2_ORDER, _T2_ANCHORS, t2_start, t2_stop)
+            out.t2 = [r for r in _capture(c, "T2", rows, t2_stop) if r.cells[0]]
+    return out
