@@ -51,6 +51,16 @@ def _direct(texts: Sequence[str]) -> tuple[list[CellValue], Reading] | None:
     return vals, reading
 
 
+def _trim(texts: Sequence[str], k: int) -> list[str]:
+    """Drop blank cells at the edges while there are more cells than columns (layout padding)."""
+    out = list(texts)
+    while len(out) > k and not out[0].strip():
+        out.pop(0)
+    while len(out) > k and not out[-1].strip():
+        out.pop()
+    return out
+
+
 def _split_unit(text: str) -> tuple[str, str | None]:
     s = text.rstrip()
     for u in UNITS:
@@ -70,10 +80,8 @@ def _read_row(
     accept=None,
 ) -> _Row | None:
     k = len(columns)
-    texts = list(cap.cells)
+    texts = _trim(cap.cells, k)
     where = f"{cap.table} row {cap.row}" + (f" ({cap.location})" if cap.location else "")
-    if len(texts) > k and all(not t.strip() for t in texts[k:]):
-        texts = texts[:k]
     if len(texts) == k:
         got = _direct(texts)
         if got is not None:
@@ -182,7 +190,8 @@ def _lp_sub_layout(rows: list[RowCapture]) -> tuple[str, ...]:
     scores = {after_oth: 0, after_np: 0}
     for layout in scores:
         for cap in rows:
-            got = _direct(cap.cells) if len(cap.cells) == 8 else None
+            cells = _trim(cap.cells, 7)
+            got = _direct(cells) if len(cells) == 8 else None
             if got is None:
                 continue
             v = got[1].values
@@ -205,7 +214,7 @@ def resolve_t3(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> li
                                      f"T3 row {cap.row} printed twice; the first is kept", cap.location))
             continue
         rows_by_code[cap.row] = cap
-    if "LP_SUB" not in columns and any(len(c.cells) == 8 for c in rows_by_code.values()):
+    if "LP_SUB" not in columns and any(len(_trim(c.cells, 7)) == 8 for c in rows_by_code.values()):
         columns = _lp_sub_layout(list(rows_by_code.values()))
     if "LP_SUB" in columns:
         issues.append(ParseIssue("tables", "info", "nonstandard_column",

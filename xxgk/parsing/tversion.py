@@ -7,7 +7,9 @@ from xxgk.parsing.model import ParseIssue
 from xxgk.template.model import expected_version
 
 V2021_ANCHORS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "缴纳费用")
-V2019_ANCHORS = ("本年新制作数量", "对外公开总数量", "上一年项目数量", "本年增/减", "政府集中采购", "其他对外管理服务事项")
+V2019_ANCHORS = (
+    "本年新制作数量", "对外公开总数量", "上一年项目数量", "本年增/减", "政府集中采购", "其他对外管理服务事项",
+)
 LEGACY_ANCHORS = ("收费及减免", "依申请公开情况统计", "申请公开情况统计表")
 
 
