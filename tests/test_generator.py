@@ -306,3 +306,21 @@ def test_cli_writes_inbox(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert cli_main(["--out", str(tmp_path), "--seed", "1", "--agencies", "3", "--years", "2019-2020"]) == 0
     assert "wrote 6 reports" in capsys.readouterr().out
     assert len(list((tmp_path / "truth").glob("*.json"))) == 6
+
+
+@pytest.mark.parametrize("t4_layout", ["row15", "matrix", "rows3"])
+def test_layout_variants_keep_values(t4_layout: str) -> None:
+    from dataclasses import replace
+
+    reps = generate_reports(seed=22, n_agencies=4, years=[2022], media_mix={"html": 1},
+                            defect_rates=DefectRates.none())
+    r = max(reps, key=lambda r: r.cells["T4:AR:TOTAL"] + r.cells["T4:AL_D:TOTAL"])
+    r.layout = replace(r.layout, t4_layout=t4_layout, t2_split=t4_layout != "row15", numbering="（1）")
+    tree = HTMLParser(render(r).decode("utf-8"))
+    tables = tree.css("table")
+    assert len(tables) == (1 if t4_layout == "row15" else 4) + 1 + (1 if t4_layout == "row15" else 3)
+    t4_text = "".join(t.text() for t in tables if "结果维持" in t.text())
+    for b in ("AR", "AL_D", "AL_R"):
+        vals = "".join(str(int(r.cells[f"T4:{b}:{c}"])) for c in ("MAINTAIN", "CORRECT", "OTHER", "PENDING", "TOTAL"))
+        assert vals in t4_text.replace("\xa0", "")
+    assert "（1）属于国家秘密" in tree.text()

@@ -13,6 +13,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from xxgk.template.model import T3_APPLICANT_COLUMNS, T4_BLOCKS, load_format
 
@@ -78,11 +79,7 @@ class YearValues:
 
     def cells(self, version: str, proc_unit: str = "元") -> dict[str, float]:
         """Every cell of format ``version`` ('2019' | '2021') with its clean value."""
-        fmt = load_format(version)
-        out: dict[str, float] = {}
-        for spec in fmt.cells:
-            out[spec.code] = self._value(spec.table, spec.row, spec.col, proc_unit)
-        return out
+        return {code: self._value(t, r, c, proc_unit) for code, t, r, c in _cell_specs(version)}
 
     def _value(self, table: str, row: str, col: str, proc_unit: str) -> float:
         if table == "T3":
@@ -111,6 +108,11 @@ class YearValues:
             yuan = s["proc.yuan"]
             return yuan if proc_unit == "元" else round(yuan / 10000, 2)
         raise KeyError(f"T2:{row}:{col}")
+
+
+@cache
+def _cell_specs(version: str) -> tuple[tuple[str, str, str, str], ...]:
+    return tuple((s.code, s.table, s.row, s.col) for s in load_format(version).cells)
 
 
 def draw_profile(seed: int, agency: Agency) -> Profile:
