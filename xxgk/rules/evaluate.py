@@ -1,0 +1,150 @@
+"""Evaluate the rule catalogue set-wise in DuckDB and return ``check_findings`` rows.
+
+Every rule is one SQL statement over the ``_rx_*`` working tables (see ``xxgk.rules.prepare``):
+equation rules share one generated query over ``_rx_equations``; the others have a file in
+``xxgk/rules/sql``. Each statement yields evaluation units (report, rule, cell set) with a status
+``pass`` / ``fail`` / ``incomplete`` (a blank or marker cell among those involved) / ``skip`` (none
+of the cells exist). No per-report Python loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from xxgk.rules.catalogue import Rule, load_catalogue
+from xxgk.rules.prepare import cleanup, prepare
+
+FINDING_COLUMNS = [
+    "finding_id", "report_id", "rule_id", "severity", "status", "cells", "expected", "actual", "message",
+    "message_zh", "evidence", "year", "agency", "region", "sheet",
+]
+COVERAGE_COLUMNS = ["report_id", "rule_id", "sheet", "year", "region", "n_checked", "n_fail", "n_incomplete"]
+
+_EQUATION_SQL = """
+WITH j AS (
+    SELECT c.report_id, e.rule_id, e.sheet, e.eq_key, e.op, e.gate, e.n_cells, e.n_lhs,
+           count(*) AS n_present, count(c.value) AS n_known,
+           count(*) FILTER (WHERE e.role = 'lhs') AS n_lhs_present,
+           sum(c.value) FILTER (WHERE e.role = 'lhs') AS lhs_sum,
+           sum(c.value) FILTER (WHERE e.role = 'rhs') AS rhs_sum,
+           string_agg(c.cell_code || CASE WHEN c.marker IS NOT NULL THEN ' (' || c.marker || ')' ELSE '' END, ', ')
+               FILTER (WHERE c.value IS NULL) AS blank_cells
+    FROM _rx_cells c
+    JOIN _rx_reports r ON r.report_id = c.report_id AND r.in_scope
+    JOIN _rx_equations e ON e.cell_code = c.cell_code
+        AND e.layout = CASE WHEN e.sheet = 'T3' THEN r.t3_layout ELSE r.format_version END
+    GROUP BY ALL
+)
+SELECT report_id, rule_id, sheet, eq_key AS cells,
+       CASE WHEN gate = 'lhs' AND n_lhs_present < n_lhs THEN 'skip'
+            WHEN n_known < n_cells THEN 'incomplete'
+            WHEN op = 'eq' AND abs(coalesce(lhs_sum, 0) - coalesce(rhs_sum, 0)) > 1e-6 THEN 'fail'
+            WHEN op = 'ge' AND coalesce(lhs_sum, 0) < coalesce(rhs_sum, 0) - 1e-6 THEN 'fail'
+            ELSE 'pass' END AS status,
+       coalesce(rhs_sum, 0) AS expected, coalesce(lhs_sum, 0) AS actual,
+       CASE WHEN n_known < n_cells THEN
+                concat_ws('; ', 'blank: ' || blank_cells,
+                          CASE WHEN n_present < n_cells THEN (n_cells - n_present) || ' cells absent' END)
+            ELSE 'left side ' || coalesce(lhs_sum, 0) || CASE WHEN op = 'eq' THEN ' vs ' ELSE ' must be >= ' END
+                 || coalesce(rhs_sum, 0) || ' (difference ' || (coalesce(lhs_sum, 0) - coalesce(rhs_sum, 0)) || ')'
+       END AS evidence,
+       NULL AS severity
+FROM j
+"""
+
+_FINDINGS_SQL = """
+SELECT substr(sha256(e.report_id || '|' || e.rule_id || '|' || e.cells), 1, 16) AS finding_id,
+       e.report_id, e.rule_id, coalesce(e.severity, k.severity) AS severity, e.status, e.cells,
+       CAST(e.expected AS DOUBLE) AS expected, CAST(e.actual AS DOUBLE) AS actual,
+       k.message_en || CASE WHEN e.status = 'incomplete' THEN ' [incomplete]' ELSE '' END
+           || coalesce(': ' || e.evidence, '') AS message,
+       k.message_zh, e.evidence, r.year, r.agency, r.region, e.sheet
+FROM _rx_eval e
+JOIN _rx_catalogue k ON k.rule_id = e.rule_id
+JOIN _rx_reports r ON r.report_id = e.report_id
+WHERE e.status IN ('fail', 'incomplete')
+ORDER BY r.year, e.report_id, e.rule_id, e.cells
+"""
+
+_COVERAGE_SQL = """
+SELECT e.report_id, e.rule_id, e.sheet, r.year, r.region,
+       count(*) FILTER (WHERE e.status IN ('pass', 'fail')) AS n_checked,
+       count(*) FILTER (WHERE e.status = 'fail') AS n_fail,
+       count(*) FILTER (WHERE e.status = 'incomplete') AS n_incomplete
+FROM _rx_eval e JOIN _rx_reports r ON r.report_id = e.report_id
+WHERE e.status <> 'skip'
+GROUP BY ALL
+ORDER BY r.year, e.report_id, e.rule_id, e.sheet
+"""
+
+_EVAL_COLS = "report_id, rule_id, sheet, cells, status, expected, actual, evidence, severity"
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    """Result of one evaluation: findings (fail / incomplete) and per report × rule × sheet coverage."""
+
+    findings: pd.DataFrame
+    coverage: pd.DataFrame
+
+
+def _select_rules(rule_ids: list[str] | None, sheets: list[str] | None) -> tuple[Rule, ...]:
+    rules = load_catalogue()
+    if rule_ids is not None:
+        unknown = set(rule_ids) - {r.id for r in rules}
+        if unknown:
+            raise KeyError(f"unknown rule ids: {sorted(unknown)}")
+        rules = tuple(r for r in rules if r.id in rule_ids)
+    if sheets is not None:
+        rules = tuple(r for r in rules if set(r.sheets) & set(sheets))
+    return rules
+
+
+def run_rules(
+    con: duckdb.DuckDBPyConnection,
+    years: list[int] | None = None,
+    rule_ids: list[str] | None = None,
+    sheets: list[str] | None = None,
+) -> RuleRun:
+    """Evaluate the selected rules for ``years`` (None: all) and return findings and coverage."""
+    rules = _select_rules(rule_ids, sheets)
+    prepare(con, years, rules)
+    try:
+        parts = []
+        if any(r.kind == "equation" for r in rules):
+            parts.append(_EQUATION_SQL)
+        for r in rules:
+            if r.kind == "sql":
+                parts.append(r.sql_path.read_text(encoding="utf-8"))
+        if parts:
+            union = "\nUNION ALL\n".join(f"SELECT {_EVAL_COLS} FROM (\n{p}\n)" for p in parts)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _rx_eval AS {union}")  # SQL text from package files
+        else:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _rx_eval (report_id VARCHAR, rule_id VARCHAR, sheet VARCHAR,"
+                " cells VARCHAR, status VARCHAR, expected DOUBLE, actual DOUBLE, evidence VARCHAR, severity VARCHAR)"
+            )
+        cat = pd.DataFrame(
+            [{"rule_id": r.id, "severity": r.severity, "message_zh": r.message_zh, "message_en": r.message_en}
+             for r in load_catalogue()]
+        )
+        con.register("_rx_cat_df", cat)
+        con.execute("CREATE OR REPLACE TEMP TABLE _rx_catalogue AS SELECT * FROM _rx_cat_df")
+        con.unregister("_rx_cat_df")
+        if sheets is not None:
+            con.execute("DELETE FROM _rx_eval WHERE NOT list_contains(?, sheet)", [list(sheets)])
+        findings = con.execute(_FINDINGS_SQL).df()
+        coverage = con.execute(_COVERAGE_SQL).df()
+    finally:
+        cleanup(con)
+    return RuleRun(findings[FINDING_COLUMNS], coverage[COVERAGE_COLUMNS])
+
+
+def compute_findings(
+    con: duckdb.DuckDBPyConnection, years: list[int] | None = None, rule_ids: list[str] | None = None
+) -> pd.DataFrame:
+    """``check_findings`` rows (one per report × rule × cell set that fails or is incomplete)."""
+    return run_rules(con, years, rule_ids).findings

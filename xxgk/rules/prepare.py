@@ -1,0 +1,175 @@
+"""Temporary working tables the rule SQL reads (``_rx_*``), built set-wise from the warehouse contract.
+
+Grain of each table:
+- ``_rx_reports``: one row per report of year <= the last year in scope (``in_scope`` marks the years
+  asked for); ``t3_layout`` is the T3 layout actually used ('2019' when a 2021 report keeps the single
+  （六）其他处理 row, as 洪泽 2023 does).
+- ``_rx_prev``: one row per in-scope report and the same agency's current report of the previous year.
+- ``_rx_cells``: the cells of in-scope reports and of their previous-year reports, with ``cell_code``.
+- ``_rx_hist``: non-zero cell counts per (agency_key, year) for the agencies in scope.
+- ``_rx_text``: narrative (S1, else ALL) and body (S1 + S5, else ALL) per report.
+- ``_rx_template`` / ``_rx_leaves`` / ``_rx_equations``: the template and the catalogue as tables.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from xxgk.rules.catalogue import SQL_DIR, Rule, load_catalogue, rule_equations
+from xxgk.template.model import FORMAT_VERSIONS, load_format
+
+_REPORTS_SQL = """
+CREATE OR REPLACE TEMP TABLE _rx_reports AS
+WITH base AS (
+    SELECT report_id, any_value(agency) AS agency, any_value(region) AS region, any_value(year) AS year,
+           any_value(format_version) AS format_version,
+           bool_or(table_code = 'T3' AND row_code IN ('3.6.1', '3.6.2', '3.6.3')) AS has_36x,
+           bool_or(table_code = 'T3' AND row_code = '3.6') AS has_36
+    FROM report_cells
+    WHERE $all_years OR year <= $max_year
+    GROUP BY report_id
+)
+SELECT b.report_id, b.agency, b.region, b.year, b.format_version,
+       CASE WHEN b.format_version = '2021' AND b.has_36 AND NOT b.has_36x THEN '2019'
+            WHEN b.format_version = '2019' AND b.has_36x THEN '2021'
+            ELSE b.format_version END AS t3_layout,
+       coalesce(d.agency_key, CAST(hash(b.agency) % 9223372036854775807 AS BIGINT)) AS agency_key,
+       coalesce(d.is_current, TRUE) AS is_current, d.level, d.sector,
+       ($all_years OR list_contains(CAST($years AS INTEGER[]), b.year)) AS in_scope
+FROM base b LEFT JOIN _rx_dim d ON d.report_id = b.report_id
+"""
+
+_PREV_SQL = """
+CREATE OR REPLACE TEMP TABLE _rx_prev AS
+SELECT r.report_id, p.report_id AS prev_report_id, p.year AS prev_year,
+       replace(r.agency, ' ', '') <> replace(p.agency, ' ', '') AS renamed
+FROM _rx_reports r
+JOIN _rx_reports p ON p.agency_key = r.agency_key AND p.year = r.year - 1 AND p.is_current
+WHERE r.in_scope
+"""
+
+_CELLS_SQL = """
+CREATE OR REPLACE TEMP TABLE _rx_cells AS
+SELECT c.report_id, c.year, c.format_version, c.table_code, c.row_code, c.col_code,
+       c.table_code || ':' || c.row_code || ':' || c.col_code AS cell_code,
+       c.value, c.is_blank, c.marker, c.raw_text
+FROM report_cells c
+WHERE c.report_id IN (SELECT report_id FROM _rx_reports WHERE in_scope
+                      UNION SELECT prev_report_id FROM _rx_prev)
+"""
+
+_HIST_SQL = """
+CREATE OR REPLACE TEMP TABLE _rx_hist AS
+SELECT r.agency_key, r.year, count(*) FILTER (WHERE c.value <> 0) AS n_nonzero
+FROM _rx_reports r JOIN report_cells c ON c.report_id = r.report_id
+WHERE r.is_current AND r.agency_key IN (SELECT agency_key FROM _rx_reports WHERE in_scope)
+GROUP BY ALL
+"""
+
+_TEXT_SQL = """
+CREATE OR REPLACE TEMP TABLE _rx_text AS
+SELECT report_id,
+       coalesce(string_agg(text, chr(10)) FILTER (WHERE section = 'S1'),
+                string_agg(text, chr(10)) FILTER (WHERE section = 'ALL')) AS narrative,
+       coalesce(string_agg(text, chr(10)) FILTER (WHERE section IN ('S1', 'S5')),
+                string_agg(text, chr(10)) FILTER (WHERE section = 'ALL')) AS body
+FROM _rx_text_src
+WHERE report_id IN (SELECT report_id FROM _rx_reports WHERE in_scope UNION SELECT prev_report_id FROM _rx_prev)
+GROUP BY report_id
+"""
+
+
+def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def equations_frame(rules: tuple[Rule, ...]) -> pd.DataFrame:
+    """Every equation of every equation rule and format as rows (rule, layout, eq_key, cell, role)."""
+    rows: list[dict[str, object]] = []
+    for rule in rules:
+        for version in FORMAT_VERSIONS:
+            for eq in rule_equations(rule, version):
+                for role, cells in (("lhs", eq.lhs), ("rhs", eq.rhs)):
+                    for code in cells:
+                        rows.append(
+                            {
+                                "rule_id": rule.id,
+                                "sheet": rule.sheets[0],
+                                "layout": version,
+                                "eq_key": eq.key,
+                                "op": eq.op,
+                                "gate": eq.gate,
+                                "role": role,
+                                "cell_code": code,
+                                "n_cells": len(eq.cells),
+                                "n_lhs": len(eq.lhs),
+                            }
+                        )
+    cols = ["rule_id", "sheet", "layout", "eq_key", "op", "gate", "role", "cell_code", "n_cells", "n_lhs"]
+    return pd.DataFrame(rows, columns=cols).astype({"gate": "object"})
+
+
+def _template_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    cells = [
+        {"format_version": v, "cell_code": c.code, "value_type": c.value_type}
+        for v in FORMAT_VERSIONS
+        for c in load_format(v).cells
+    ]
+    leaves = [{"layout": v, "row_code": r} for v in FORMAT_VERSIONS for r in load_format(v).t3_outcome_leaves()]
+    return pd.DataFrame(cells), pd.DataFrame(leaves)
+
+
+def _load_frame(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
+    con.register("_rx_tmp_df", df)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _rx_tmp_df")  # name: constant
+    finally:
+        con.unregister("_rx_tmp_df")
+
+
+def prepare(con: duckdb.DuckDBPyConnection, years: list[int] | None, rules: tuple[Rule, ...] | None = None) -> None:
+    """Build the ``_rx_*`` temp tables for ``years`` (None = every year in ``report_cells``)."""
+    rules = rules or load_catalogue()
+    if not _exists(con, "dim_report"):
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW _rx_dim AS SELECT NULL::VARCHAR AS report_id, NULL::BIGINT AS agency_key,"
+            " NULL::BOOLEAN AS is_current, NULL::VARCHAR AS level, NULL::VARCHAR AS sector WHERE FALSE"
+        )
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW _rx_dim AS SELECT report_id, agency_key, is_current, level, sector"
+            " FROM dim_report"
+        )
+    if _exists(con, "report_text"):
+        con.execute("CREATE OR REPLACE TEMP VIEW _rx_text_src AS SELECT report_id, section, text FROM report_text")
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW _rx_text_src AS SELECT NULL::VARCHAR AS report_id,"
+            " NULL::VARCHAR AS section, NULL::VARCHAR AS text WHERE FALSE"
+        )
+    all_years = years is None
+    params = {"all_years": all_years, "max_year": max(years) if years else 0, "years": list(years or [])}
+    con.execute(_REPORTS_SQL, params)
+    con.execute(_PREV_SQL)
+    con.execute(_CELLS_SQL)
+    con.execute(_HIST_SQL)
+    con.execute(_TEXT_SQL)
+    tmpl, leaves = _template_frames()
+    _load_frame(con, "_rx_template", tmpl)
+    _load_frame(con, "_rx_leaves", leaves)
+    _load_frame(con, "_rx_equations", equations_frame(rules))
+    for name in ("_key.sql", "_narr.sql"):
+        con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
+
+
+def cleanup(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the working tables (the connection may be reused)."""
+    for t in ("_rx_reports", "_rx_prev", "_rx_cells", "_rx_hist", "_rx_text", "_rx_template", "_rx_leaves",
+              "_rx_equations", "_rx_key", "_rx_narr", "_rx_eval", "_rx_catalogue"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")  # constant identifiers
+    for v in ("_rx_dim", "_rx_text_src"):
+        con.execute(f"DROP VIEW IF EXISTS {v}")

@@ -1,0 +1,65 @@
+-- X-COPY (内容雷同): (a) every number printed in both years identical to the same agency's previous
+-- report (at least 10 shared cells, at least one non-zero); (b) narrative (S1 + S5) sentences, digits
+-- masked, contained >= 80 % in the previous year's text or in another agency's report of the same year
+-- (sentences found in more than 50 reports of the year are boilerplate and ignored for (b) across agencies).
+WITH num AS (
+    SELECT p.report_id, p.prev_report_id, p.prev_year,
+           count(*) AS n_common,
+           count(*) FILTER (WHERE cur.value = prev.value) AS n_equal,
+           count(*) FILTER (WHERE cur.value <> 0) AS n_nonzero
+    FROM _rx_prev p
+    JOIN _rx_cells cur ON cur.report_id = p.report_id AND cur.value IS NOT NULL
+    JOIN _rx_cells prev ON prev.report_id = p.prev_report_id AND prev.cell_code = cur.cell_code
+        AND prev.value IS NOT NULL
+    GROUP BY ALL
+), sent AS (
+    SELECT DISTINCT report_id, hash(s) AS h
+    FROM (
+        SELECT report_id,
+               regexp_replace(regexp_replace(unnest(regexp_split_to_array(body, '[。；！？!?;\n]')), '\s+', '', 'g'),
+                              '[0-9０-９]+', '#', 'g') AS s
+        FROM _rx_text
+    )
+    WHERE length(s) >= 12
+), nsent AS (
+    SELECT report_id, count(*) AS n FROM sent GROUP BY report_id
+), prev_pairs AS (
+    SELECT p.report_id, p.prev_report_id AS other_id, CAST(p.prev_year AS VARCHAR) AS tag, 'prev' AS kind,
+           count(b.h) AS shared
+    FROM _rx_prev p
+    JOIN sent a ON a.report_id = p.report_id
+    LEFT JOIN sent b ON b.report_id = p.prev_report_id AND b.h = a.h
+    GROUP BY ALL
+), scope_sent AS (
+    SELECT s.report_id, s.h, r.year, r.agency_key
+    FROM sent s JOIN _rx_reports r ON r.report_id = s.report_id AND r.in_scope AND r.is_current
+), df AS (
+    SELECT year, h, count(*) AS df FROM scope_sent GROUP BY ALL
+), rare AS (
+    SELECT s.* FROM scope_sent s JOIN df ON df.year = s.year AND df.h = s.h WHERE df.df BETWEEN 2 AND 50
+), other_pairs AS (
+    SELECT a.report_id, b.report_id AS other_id, b.report_id AS tag, 'other' AS kind, count(*) AS shared
+    FROM rare a JOIN rare b ON a.h = b.h AND a.year = b.year AND a.agency_key <> b.agency_key
+    GROUP BY ALL
+), txt AS (
+    SELECT x.report_id, x.other_id, x.tag, x.kind, x.shared, least(na.n, nb.n) AS denom, x.shared / least(na.n, nb.n) AS sim
+    FROM (SELECT * FROM prev_pairs UNION ALL SELECT * FROM other_pairs) x
+    JOIN nsent na ON na.report_id = x.report_id
+    JOIN nsent nb ON nb.report_id = x.other_id
+)
+SELECT n.report_id, 'X-COPY' AS rule_id, 'X' AS sheet,
+       'T2:*,T3:*,T4:*,T2:*@' || n.prev_year || ',T3:*@' || n.prev_year || ',T4:*@' || n.prev_year AS cells,
+       CASE WHEN n.n_common >= 10 AND n.n_equal = n.n_common AND n.n_nonzero > 0 THEN 'fail' ELSE 'pass' END AS status,
+       n.n_common::DOUBLE AS expected, n.n_equal::DOUBLE AS actual,
+       n.n_equal || ' of ' || n.n_common || ' numbers identical to report ' || n.prev_report_id || ' ('
+           || n.prev_year || ')' AS evidence,
+       NULL AS severity
+FROM num n JOIN _rx_reports r ON r.report_id = n.report_id AND r.in_scope
+UNION ALL
+SELECT t.report_id, 'X-COPY', 'X', 'TEXT:S1,TEXT:S5,TEXT@' || t.tag,
+       CASE WHEN t.denom >= 5 AND t.sim >= 0.8 THEN 'fail' ELSE 'pass' END,
+       0.8, t.sim,
+       t.shared || ' of ' || t.denom || ' sentences shared with report ' || t.other_id,
+       NULL
+FROM txt t JOIN _rx_reports r ON r.report_id = t.report_id AND r.in_scope
+WHERE t.kind = 'prev' OR (t.denom >= 5 AND t.sim >= 0.8)
