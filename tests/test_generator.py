@@ -318,7 +318,7 @@ def test_layout_variants_keep_values(t4_layout: str) -> None:
     r.layout = replace(r.layout, t4_layout=t4_layout, t2_split=t4_layout != "row15", numbering="（1）")
     tree = HTMLParser(render(r).decode("utf-8"))
     tables = tree.css("table")
-    assert len(tables) == (1 if t4_layout == "row15" else 4) + 1 + (1 if t4_layout == "row15" else 3)
+    assert len(tables) == (1 if t4_layout == "row15" else 4) + 1 + (3 if t4_layout == "rows3" else 1)
     t4_text = "".join(t.text() for t in tables if "结果维持" in t.text())
     for b in ("AR", "AL_D", "AL_R"):
         vals = "".join(str(int(r.cells[f"T4:{b}:{c}"])) for c in ("MAINTAIN", "CORRECT", "OTHER", "PENDING", "TOTAL"))
