@@ -126,6 +126,7 @@ def _copy_report(prev: GeneratedReport, year: int, clean: YearValues, rng: rando
         markers=dict(prev.markers), units=dict(prev.units), quotes=dict(prev.quotes),
         text_year=prev.text_year or prev.year,
     )
+    rep.defects += [dict(d) for d in prev.defects if d["rule"] in ("P-BLANK-CELLS", "P-MARKER-CELLS", "P-ZERO")]
     rep.defects.append(entry("X-COPY", sorted(k for k in rep.cells if not k.endswith("LP_SUB")),
                              f"every T2/T3/T4 number identical to the {year - 1} report", "warn"))
     _late_entry(rep)
