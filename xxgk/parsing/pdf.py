@@ -70,14 +70,8 @@ def read_pdf(
     started = time.monotonic()
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise EncryptedDocument(f"PDF is encrypted and cannot be opened: {exc!r}", "document") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
-        raise CorruptDocument(f"PDF structure cannot be parsed: {exc!r}", "document") from exc
-    except Exception as exc:  # pdfminer raises many ad-hoc types on broken files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
-            raise EncryptedDocument(f"PDF is encrypted: {exc!r}", "document") from exc
-        raise CorruptDocument(f"PDF cannot be opened: {exc!r}", "document") from exc
+    except Exception as exc:  # pdfplumber wraps pdfminer's many ad-hoc error types
+        raise _open_error(exc) from exc
     with pdf:
         try:
             pages = pdf.pages
@@ -106,6 +100,18 @@ def read_pdf(
         meta["pages_failed"] = ",".join(map(str, failed))
     items = _drop_running_lines(items, len(pages))
     return _build_document(assemble(items), meta)
+
+
+def _open_error(exc: Exception) -> Exception:
+    """Map an exception raised while opening to EncryptedDocument or CorruptDocument."""
+    inner: BaseException = exc
+    while inner.args and isinstance(inner.args[0], BaseException):  # PdfminerException(PSEOF(...))
+        inner = inner.args[0]
+    if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError) or "password" in repr(inner).lower():
+        return EncryptedDocument(f"PDF is encrypted and cannot be opened without a password: {inner!r}", "document")
+    if isinstance(inner, PDFSyntaxError | PSException):
+        return CorruptDocument(f"PDF structure cannot be parsed: {inner!r}", "document")
+    return CorruptDocument(f"PDF cannot be opened: {inner!r}", "document")
 
 
 def _check_magic(data: bytes) -> None:
