@@ -149,6 +149,7 @@ def inject_cells(rng: random.Random, c: dict[str, float | None], version: str,
             old = c[code]
             c[code] = None
             causes.append(({code}, f"injected blank total: {code} (was {old:g}) left blank"))
+            causes.append((set(), f"P-BLANK-TOTAL:{code}"))
     return causes
 
 
@@ -158,11 +159,37 @@ def audit(rep: GeneratedReport, causes: list[tuple[set[str], str]], prev: Genera
     if prev is not None:
         known = {tuple(d["cells"]) for d in rep.defects if d["rule"] == "X-T3-CARRY"}
         found += [v for v in carry_violations(prev.cells, rep.cells) if v.cells not in known]
+    for _, note in causes:
+        if note.startswith("P-BLANK-TOTAL:"):
+            code = note.split(":", 1)[1]
+            rep.defects.append(entry("P-BLANK-TOTAL", [code], f"{code} blank while its parts are filled",
+                                     "warn"))
+    causes = [(t, n) for t, n in causes if not n.startswith("P-BLANK-TOTAL:")]
+    _audit_zero(rep, prev)
     for v in found:
         why = [note for touched, note in causes if touched & set(v.cells)]
         note = v.note + (f"; cause: {'; '.join(why)}" if why else "")
         rep.defects.append(entry(v.rule, v.cells, note, v.status))
     _audit_narrative(rep, causes)
+
+
+def _all_zero(rep: GeneratedReport) -> bool:
+    return not any(rep.cells.values())
+
+
+def _audit_zero(rep: GeneratedReport, prev: GeneratedReport | None) -> None:
+    """P-ZERO (any all-zero/blank report, natural or not), P-ZERO-NARRATIVE, P-ZERO-DROP."""
+    if not _all_zero(rep):
+        return
+    rules = {d["rule"] for d in rep.defects}
+    if "P-ZERO" not in rules:
+        rep.defects.append(entry("P-ZERO", [], "natural: every table cell is 0 or blank (no activity)",
+                                 "warn"))
+    if any(rep.quotes.get(k) for k in ("T3:1:TOTAL", "T3:3.7:TOTAL", "T4:AR:TOTAL", "T4:AL:TOTAL")):
+        rep.defects.append(entry("P-ZERO-NARRATIVE", [], "tables all 0 while the narrative cites non-zero "
+                                 "counts", "warn"))
+    if prev is not None and not _all_zero(prev):
+        rep.defects.append(entry("P-ZERO-DROP", [], f"all 0 after a non-zero {prev.year} report", "warn"))
 
 
 NARRATIVE_CELLS: dict[str, tuple[str, ...]] = {

@@ -184,7 +184,7 @@ def _build(rng: random.Random, agency: Agency, yv: YearValues, version: str, lay
         rep.defects.append(entry(rule, restyled, f"{len(restyled)} zero cells printed {how} "
                                  "(truth null)", "warn"))
     if zero_fill:
-        rep.defects.append(entry("P-ZERO", [], "every table cell printed 0 although the agency received "
+        rep.defects.append(entry("P-ZERO", [], "zero-filled: every table cell printed 0 although the agency received "
                                  f"{yv.intake} applications (the narrative states the real counts)", "warn"))
     rep.quotes = _quotes(yv, cells, zero_fill)
     if rng.random() < rates.narrative:
