@@ -30,7 +30,7 @@ def declared_charset(data: bytes) -> str | None:
 def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str | None, list[ParseIssue]]:
     """Decode ``data``; returns (text, encoding name, issues). Never raises.
 
-    Order: BOM, the HTML-declared charset (when it decodes cleanly), strict UTF-8, strict GB18030,
+    Order: BOM, strict UTF-8, the HTML-declared charset, strict GB18030,
     charset-normalizer; last resort UTF-8 with replacement characters and an error issue.
     """
     issues: list[ParseIssue] = []
@@ -39,20 +39,22 @@ def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str | None, l
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", "replace"), "utf-16", issues
     declared = declared_charset(data) if html else None
+    # strict UTF-8 first: GBK text almost never decodes as UTF-8, while UTF-8 bytes often "decode"
+    # as GB18030 into garbage, so a page mis-declaring gb2312 is still read right
     tried: list[str] = []
-    for enc in (declared, "utf-8", "gb18030"):
+    for enc in ("utf-8", declared, "gb18030"):
         if not enc or enc in tried:
             continue
         tried.append(enc)
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
-            if enc == declared:
-                issues.append(
-                    ParseIssue("decode", "warning", "declared_charset_wrong",
-                               f"page declares {declared} but does not decode as it", "byte 0")
-                )
             continue
+        if declared and enc != declared and declared not in ("utf-8", "ascii"):
+            issues.append(
+                ParseIssue("decode", "info", "declared_charset_wrong",
+                           f"page declares {declared} but is {enc}", "byte 0")
+            )
         return text, enc, issues
     try:
         from charset_normalizer import from_bytes

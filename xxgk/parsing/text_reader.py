@@ -23,7 +23,8 @@ _SEPARATOR = re.compile(r"^[=\-_*]{5,}.*$")
 
 def _cell_lines_layout(lines: list[str]) -> bool:
     tabbed = sum(1 for ln in lines if ln.startswith("\t"))
-    return tabbed >= 20
+    filled = sum(1 for ln in lines if ln.strip())
+    return tabbed >= 20 or (tabbed >= 3 and tabbed * 4 >= filled)
 
 
 def _header_meta(lines: list[str]) -> tuple[dict[str, str], int]:
