@@ -83,8 +83,8 @@ GROUP BY report_id
 def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     row = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(row and row[0][0])
 
 
 def equations_frame(rules: tuple[Rule, ...]) -> pd.DataFrame:

@@ -1,0 +1,197 @@
+"""Great Expectations 1.x: the ONE place that owns context → pandas datasource → batch → suite → validate.
+
+The arithmetic runs in DuckDB (``xxgk.rules.evaluate``); GX asserts on its per-report result matrix:
+one row per report, one column per rule holding the number of failing cell sets (NULL where the rule
+could not be evaluated, e.g. only blank cells — GX ignores NULLs, so incomplete is neither pass nor
+fail). Each rule becomes ``ExpectColumnValuesToBeBetween(0, 0)``. Findings-table integrity (unique
+fingerprints, valid severities / statuses / rule ids) is a second suite over ``check_findings``.
+
+GX is imported lazily (≈3–5 s) so importing ``xxgk.rules`` stays cheap; progress bars are disabled.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from xxgk.rules.catalogue import Rule
+
+DOCS_SITE = "xxgk_rules"
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    """One expectation's result: which rule, how many rows failed, a few offending ids."""
+
+    rule_id: str
+    severity: str
+    expectation: str
+    column: str
+    success: bool
+    element_count: int
+    unexpected_count: int
+    offending: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ValidationSummary:
+    """Summary of one GX validation run."""
+
+    suite_name: str
+    success: bool
+    row_count: int
+    outcomes: tuple[ExpectationOutcome, ...]
+    docs_index: str | None = None
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def failed(self, severity: str | None = None) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success and (severity is None or o.severity == severity)]
+
+    def as_metadata(self) -> dict[str, Any]:
+        """Flat JSON-friendly dict (for Dagster metadata or logs)."""
+        return {
+            "suite": self.suite_name,
+            "success": self.success,
+            "rows": self.row_count,
+            "failed_expectations": {o.rule_id: o.unexpected_count for o in self.outcomes if not o.success},
+            "offending": {o.rule_id: list(o.offending) for o in self.outcomes if not o.success},
+            "docs_index": self.docs_index,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def validate_frame(
+    df: pd.DataFrame,
+    suite_name: str,
+    expectations: list[Any],
+    id_column: str = "report_id",
+    docs_dir: str | Path | None = None,
+    offending_count: int = 5,
+) -> ValidationSummary:
+    """Validate ``df`` against ``expectations`` (GX expectation objects) in an ephemeral context.
+
+    Each expectation's ``meta`` may carry ``rule_id`` and ``severity``. With ``docs_dir`` the GX Data
+    Docs site (static HTML) of this validation is written there and its ``index.html`` returned.
+    """
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import great_expectations as gx
+        from great_expectations.checkpoint import UpdateDataDocsAction
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        ctx = gx.get_context(mode="ephemeral")
+        ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        actions = []
+        docs_index = None
+        if docs_dir is not None:
+            docs = Path(docs_dir).resolve()
+            docs.mkdir(parents=True, exist_ok=True)
+            ctx.add_data_docs_site(
+                DOCS_SITE,
+                {
+                    "class_name": "SiteBuilder",
+                    "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs)},
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
+            actions.append(UpdateDataDocsAction(name="docs", site_names=[DOCS_SITE]))
+            docs_index = str(docs / "index.html")
+        asset = ctx.data_sources.add_pandas("xxgk").add_dataframe_asset(suite_name)
+        batch_def = asset.add_batch_definition_whole_dataframe("all")
+        suite = ctx.suites.add(gx.ExpectationSuite(name=suite_name))
+        for exp in expectations:
+            suite.add_expectation(exp)
+        vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=suite_name, data=batch_def, suite=suite))
+        result_format = {
+            "result_format": "SUMMARY",
+            "unexpected_index_column_names": [id_column] if id_column in df.columns else [],
+            "partial_unexpected_count": offending_count,
+        }
+        cp = ctx.checkpoints.add(
+            gx.Checkpoint(name=suite_name, validation_definitions=[vd], actions=actions, result_format=result_format)
+        )
+        result = cp.run(batch_parameters={"dataframe": df})
+    vres = next(iter(result.run_results.values()))
+    outcomes = []
+    for er in vres.results:
+        cfg = er.expectation_config
+        meta = cfg.meta or {}
+        res = er.result or {}
+        idx = res.get("partial_unexpected_index_list") or []
+        ids = tuple(str(i.get(id_column)) for i in idx if isinstance(i, dict) and id_column in i)[:offending_count]
+        outcomes.append(
+            ExpectationOutcome(
+                rule_id=str(meta.get("rule_id", cfg.kwargs.get("column", cfg.type))),
+                severity=str(meta.get("severity", "E")),
+                expectation=cfg.type,
+                column=str(cfg.kwargs.get("column", "")),
+                success=bool(er.success),
+                element_count=int(res.get("element_count", len(df)) or 0),
+                unexpected_count=int(res.get("unexpected_count", 0) or 0),
+                offending=ids,
+            )
+        )
+    return ValidationSummary(
+        suite_name, bool(vres.success), len(df), tuple(outcomes), docs_index, time.perf_counter() - t0
+    )
+
+
+def rule_matrix(coverage: pd.DataFrame, rules: tuple[Rule, ...]) -> pd.DataFrame:
+    """Report × rule matrix of failing cell-set counts (NULL where the rule was not evaluated)."""
+    ids = [r.id for r in rules]
+    cov = coverage[coverage["rule_id"].isin(ids)]
+    agg = cov.groupby(["report_id", "rule_id"], as_index=False)[["n_checked", "n_fail"]].sum()
+    agg["value"] = agg["n_fail"].where(agg["n_checked"] > 0)
+    wide = agg.pivot(index="report_id", columns="rule_id", values="value")
+    wide = wide.reindex(columns=ids).astype("float64").reset_index()
+    wide.columns.name = None
+    return wide
+
+
+def rule_expectations(rules: tuple[Rule, ...]) -> list[Any]:
+    """One ``ExpectColumnValuesToBeBetween(0, 0)`` per rule (column = rule id)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import great_expectations.expectations as gxe
+    return [
+        gxe.ExpectColumnValuesToBeBetween(
+            column=r.id, min_value=0, max_value=0,
+            meta={"rule_id": r.id, "severity": r.severity, "message_en": r.message_en},
+        )
+        for r in rules
+    ]
+
+
+def validate_rules(
+    coverage: pd.DataFrame, rules: tuple[Rule, ...], suite_name: str, docs_dir: str | Path | None = None
+) -> ValidationSummary:
+    """Validate per-report rule results (from ``run_rules(...).coverage``) with a catalogue-built suite."""
+    return validate_frame(rule_matrix(coverage, rules), suite_name, rule_expectations(rules), "report_id", docs_dir)
+
+
+def findings_integrity_expectations(rule_ids: list[str]) -> list[Any]:
+    """Expectations on the ``check_findings`` table itself (what must hold before publishing)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import great_expectations.expectations as gxe
+    meta = {"severity": "E"}
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="finding_id", meta=meta | {"rule_id": "finding_id unique"}),
+        gxe.ExpectColumnValuesToNotBeNull(column="finding_id", meta=meta | {"rule_id": "finding_id not null"}),
+        gxe.ExpectColumnValuesToNotBeNull(column="report_id", meta=meta | {"rule_id": "report_id not null"}),
+        gxe.ExpectColumnValuesToBeInSet(column="severity", value_set=["E", "W", "I"],
+                                        meta=meta | {"rule_id": "severity valid"}),
+        gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["fail", "incomplete"],
+                                        meta=meta | {"rule_id": "status valid"}),
+        gxe.ExpectColumnValuesToBeInSet(column="rule_id", value_set=list(rule_ids),
+                                        meta=meta | {"rule_id": "rule_id in catalogue"}),
+    ]
