@@ -17,6 +17,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from xxgk.parsing.values import MARKERS
 
@@ -130,8 +131,39 @@ def split_run(
     ``rules``: sums the cells obey. With ``require_rules`` only readings satisfying every rule are
     returned (a rule whose total comes after its addends prunes the search); otherwise all readings,
     each with ``rules_ok`` counted. ``decimals``/``signed``: cell indices that may hold a decimal point
-    or a sign. ``accept``: an extra filter (e.g. new_pub ≤ total_pub).
+    or a sign. ``accept``: an extra filter (e.g. new_pub ≤ total_pub). Results without ``accept`` are
+    cached (runs such as '0000000' recur in every report); treat them as read-only.
     """
+    if accept is None:
+        return _split_cached(text, k, tuple(rules), decimals, signed, max_readings, max_steps, require_rules)
+    return _split(text, k, rules, decimals, signed, accept, max_readings, max_steps, require_rules)
+
+
+@lru_cache(maxsize=4096)
+def _split_cached(
+    text: str,
+    k: int,
+    rules: tuple[Rule, ...],
+    decimals: frozenset[int],
+    signed: frozenset[int],
+    max_readings: int,
+    max_steps: int,
+    require_rules: bool,
+) -> SplitResult:
+    return _split(text, k, rules, decimals, signed, None, max_readings, max_steps, require_rules)
+
+
+def _split(
+    text: str,
+    k: int,
+    rules: Sequence[Rule],
+    decimals: frozenset[int],
+    signed: frozenset[int],
+    accept: Callable[[tuple[float | None, ...]], bool] | None,
+    max_readings: int,
+    max_steps: int,
+    require_rules: bool,
+) -> SplitResult:
     result = SplitResult()
     toks = _tokens(text)
     if toks is None:

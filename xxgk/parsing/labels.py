@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUOTES = str.maketrans({c: "" for c in "“”\"'‘’「」『』《》〈〉"})
 _WS = re.compile(r"\s+")
@@ -18,6 +19,7 @@ _NUMBERING = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def norm(text: str) -> str:
     """Fold width (NFKC: （）→(), １→1), drop quotes and whitespace."""
     return _WS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
@@ -79,6 +81,7 @@ T3_COLUMN_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def match_t3_row(label: str) -> str | None:
     """Row code of a T3 row label (normalised or not); '3.6.3' needs context, see :func:`is_bare_other`."""
     n = norm(label)
@@ -128,6 +131,7 @@ T2_ROW_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def match_t2_row(label: str) -> str | None:
     """Row code of a T2 row label; only short labels qualify (a paragraph is not a row label)."""
     n = strip_numbering(norm(label))

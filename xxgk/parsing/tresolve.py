@@ -63,6 +63,8 @@ def _trim(texts: Sequence[str], k: int) -> list[str]:
 
 def _split_unit(text: str) -> tuple[str, str | None]:
     s = text.rstrip()
+    if not s or s[-1].isdigit():
+        return s, None
     for u in UNITS:
         if s.endswith(u):
             return s[: -len(u)], u

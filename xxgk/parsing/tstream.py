@@ -133,8 +133,26 @@ def _capture(c: _Compact, table: str, rows: list[tuple[str, int, int]], stop: in
     return out
 
 
+def _table_window(text: str) -> str:
+    """The part of the text that can hold the tables (cheap raw finds; whole text when unsure)."""
+    starts = [i for i in (text.find(m) for m in ("第二十条", "主动公开政府信息情况", "本年新收")) if i >= 0]
+    if not starts:
+        return text
+    lo = min(starts)
+    hi = text.find("存在的主要问题", lo)
+    return text[lo : hi + 20 if hi >= 0 else len(text)]
+
+
 def capture_stream(text: str, want: frozenset[str] = frozenset({"T2", "T3", "T4"})) -> Captures:
     """Captures of the tables in ``want`` read from plain text."""
+    window = _table_window(text)
+    out = _capture_text(window, want)
+    if window is not text and ("T3" in want and not out.t3):
+        out = _capture_text(text, want)
+    return out
+
+
+def _capture_text(text: str, want: frozenset[str]) -> Captures:
     out = Captures()
     c = _Compact(text)
     s = c.compact

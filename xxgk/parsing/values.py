@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # full-width digits and punctuation that occur inside numeric cells
 _FW = str.maketrans(
@@ -85,8 +86,12 @@ def parse_number(s: str) -> tuple[float, bool] | None:
     return v, bool(sign)
 
 
+@lru_cache(maxsize=8192)
 def parse_cell(text: str) -> CellValue:
-    """Read one cell's text. Never raises; never turns a blank or a marker into 0."""
+    """Read one cell's text. Never raises; never turns a blank or a marker into 0. (Cached: cell texts
+    repeat across rows and reports, and the result is immutable.)"""
+    if text.isdigit() and text.isascii():
+        return CellValue(float(text))
     s = normalize_cell_text(text)
     if not s:
         return BLANK
