@@ -5,7 +5,8 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from assets.metadata import table_metadata
 from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_run
 from pipelines.resources import WarehouseResource
-from xxgk.warehouse.findings import store_findings
+from xxgk.rules.evaluate import run_rules
+from xxgk.rules.store import write_run
 
 
 @asset(
@@ -22,7 +23,14 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
     """
     years = sorted(int(k) for k in context.partition_keys)
     with warehouse.connect() as con:
-        counts = store_findings(con, years)
+        write_run(con, run_rules(con, years), years)
+        counts = dict(
+            con.execute(
+                "SELECT severity || '/' || status, count(*) FROM check_findings "
+                "WHERE list_contains(?, year) GROUP BY ALL ORDER BY ALL",
+                [years],
+            ).fetchall()
+        )
         meta = table_metadata(
             con,
             "check_findings",

@@ -70,7 +70,7 @@ def table_fingerprint(db: Path, tables: list[str]) -> dict[str, str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         for t in tables:
-            out[t] = con.execute(f"SELECT count(*) || ':' || coalesce(sum(hash(t.*)), 0) FROM {t} t").fetchone()[0]
+            out[t] = con.execute(f"SELECT count(*) || ':' || coalesce(sum(hash(t)), 0) FROM {t} t").fetchone()[0]
     finally:
         con.close()
     return out

@@ -169,12 +169,12 @@ def build_star(
     con.execute(
         """
         INSERT INTO fact_application
-        SELECT r.report_id, r.agency_key, r.year, dc.category_key, at.applicant_type_key, c.row_code,
+        SELECT r.report_id, r.agency_key, r.year, dc.category_key, apt.applicant_type_key, c.row_code,
                c.col_code, c.value, c.raw_text, c.is_blank, c.marker, c.confidence
         FROM resolved r JOIN stg_cell c USING (sha256)
         LEFT JOIN dim_category dc ON dc.format_version = r.format_version AND dc.table_code = 'T3'
              AND dc.row_code = c.row_code
-        LEFT JOIN dim_applicant_type at ON at.col_code = c.col_code
+        LEFT JOIN dim_applicant_type apt ON apt.col_code = c.col_code
         WHERE c.table_code = 'T3'
         """
     )
