@@ -366,3 +366,27 @@ def test_never_raises_on_bad_input(data: bytes) -> None:
     r = parse_bytes(data, "bad.bin")
     assert r.status == "failed"
     assert r.issues and all(i.code for i in r.issues)
+
+
+def test_t4_as_three_block_tables() -> None:
+    def block(caption: str, vals: list[str]) -> str:
+        head = "".join(f"<td>{h}</td>" for h in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"))
+        return (f"<table><tr><td colspan=5>{caption}</td></tr><tr>{head}</tr><tr>"
+                + "".join(f"<td>{v}</td>" for v in vals) + "</tr></table>")
+
+    t4 = (block("行政复议", ["1", "0", "0", "0", "1"]) + block("行政诉讼—未经复议直接起诉", ["0", "1", "0", "1", "2"])
+          + block("行政诉讼—复议后起诉", ["0", "0", "0", "0", "0"]))
+    r = parse_bytes(_page(_html_t2_2019(), _html_t3(), t4).encode(), "x.html")
+    assert [r.cell(f"T4:{b}:TOTAL").value for b in ("AR", "AL_D", "AL_R")] == [1, 2, 0]
+    assert r.cell("T4:AL_D:CORRECT").value == 1
+
+
+def test_glued_text_with_lp_sub_column() -> None:
+    text = _glued_text(v2021=True).replace("法律服务机构其他", "法律服务机构其他小计")
+    for run, sub in (("310000334", "3100003334"), ("0000000", "00000000"), ("90000 09", "900000 09"),
+                     ("2200003 25", "22000033 25")):
+        text = text.replace(run, sub)
+    r = parse_bytes(text.encode(), "page.txt")
+    assert [r.cell(f"T3:1:{c}").value for c in ("NP", "LP_OTH", "LP_SUB", "TOTAL")] == [31, 3, 3, 34]
+    assert [r.cell(f"T3:3.4.1:{c}").value for c in ("NP", "LP_COM", "LP_SUB", "TOTAL")] == [22, 0, 3, 25]
+    assert any(i.code == "nonstandard_column" for i in r.issues)

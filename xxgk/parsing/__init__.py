@@ -166,7 +166,8 @@ def _parse_document(doc: Document, report: ParsedReport, filename: str) -> None:
     if missing:
         stream = capture_stream(doc.text, missing)
         caps.t2 = caps.t2 or stream.t2
-        caps.t3 = caps.t3 or stream.t3
+        if not caps.t3:
+            caps.t3, caps.t3_columns = stream.t3, stream.t3_columns
         caps.t4 = caps.t4 or stream.t4
     if version == "legacy":
         report.issues.append(ParseIssue("tables", "warning", "legacy_format",

@@ -220,10 +220,21 @@ def table_kind(table: Table) -> str | None:
     return None
 
 
+def _t4_block_table(table: Table) -> str | None:
+    """A T4 printed as one table per block ('行政诉讼—复议后起诉' + 5 columns): the block code."""
+    if len(table.rows) > 6:
+        return None
+    n = L.norm(" ".join(c.text for row in table.rows for c in row))
+    if "维持" not in n or "审结" not in n:
+        return None
+    return L.match_t4_block(n)
+
+
 def capture_tables(doc: Document) -> Captures:
     """Captures of T2/T3/T4 rows from every table of ``doc`` (split tables are joined in order)."""
     out = Captures()
     t4_found = False
+    block_tables: dict[str, Table] = {}
     for table in doc.tables:
         kind = table_kind(table)
         if kind == "T3":
@@ -232,4 +243,15 @@ def capture_tables(doc: Document) -> Captures:
             t4_found = _capture_t4(table, out)
         elif kind == "T2":
             _capture_t2(table, out)
+        elif kind is None:
+            block = _t4_block_table(table)
+            if block and block not in block_tables:
+                block_tables[block] = table
+    if not t4_found and block_tables:
+        for block, table in block_tables.items():
+            rows = [split_row([c.text for c in row]) for row in table.rows]
+            data = [(i, v) for i, (_, v) in enumerate(rows) if (v and len(v) >= 5) or (v and any(v))]
+            if data:
+                i, values = data[-1]
+                out.t4.append(RowCapture("T4", block, values, f"{table.location} row {i + 1}"))
     return out

@@ -133,6 +133,20 @@ def _capture(c: _Compact, table: str, rows: list[tuple[str, int, int]], stop: in
     return out
 
 
+def _t3_columns(s: str, t3_start: int) -> tuple[str, ...] | None:
+    """An extra 法人或其他组织 小计 column named in the T3 header text (before row 一): its position."""
+    head_from = max(s.rfind("申请人情况", 0, t3_start), s.rfind("勾稽关系", 0, t3_start), t3_start - 200, 0)
+    header = s[head_from:t3_start]
+    sub = header.find("小计")
+    if sub < 0:
+        return None
+    com = header.find("商业企业")
+    base = ("NP", "LP_COM", "LP_RES", "LP_NGO", "LP_LAW", "LP_OTH")
+    if 0 <= sub < com:
+        return ("NP", "LP_SUB", *base[1:], "TOTAL")
+    return (*base, "LP_SUB", "TOTAL")
+
+
 def _table_window(text: str) -> str:
     """The part of the text that can hold the tables (cheap raw finds; whole text when unsure)."""
     starts = [i for i in (text.find(m) for m in ("第二十条", "主动公开政府信息情况", "本年新收")) if i >= 0]
@@ -168,6 +182,7 @@ def _capture_text(text: str, want: frozenset[str]) -> Captures:
             stop = nxt[0] if nxt else len(s)
         rows = _rows(c, T3_ORDER, _T3_ANCHORS, t3_start, stop)
         out.t3 = _capture(c, "T3", rows, stop)
+        out.t3_columns = _t3_columns(s, t3_start)
         t4_head = stop
     if "T4" in want:
         base = t4_head if t4_head >= 0 else 0
