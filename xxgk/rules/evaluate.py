@@ -57,7 +57,8 @@ FROM j
 
 _FINDINGS_SQL = """
 SELECT substr(sha256(e.report_id || '|' || e.rule_id || '|' || e.cells), 1, 16) AS finding_id,
-       e.report_id, e.rule_id, coalesce(e.severity, k.severity) AS severity, e.status, e.cells,
+       e.report_id, e.rule_id, coalesce(e.severity, k.severity) AS severity, e.status,
+       string_split(e.cells, ',') AS cells,
        CAST(e.expected AS DOUBLE) AS expected, CAST(e.actual AS DOUBLE) AS actual,
        k.message_en || CASE WHEN e.status = 'incomplete' THEN ' [incomplete]' ELSE '' END
            || coalesce(': ' || e.evidence, '') AS message,
@@ -146,5 +147,9 @@ def run_rules(
 def compute_findings(
     con: duckdb.DuckDBPyConnection, years: list[int] | None = None, rule_ids: list[str] | None = None
 ) -> pd.DataFrame:
-    """``check_findings`` rows (one per report × rule × cell set that fails or is incomplete)."""
+    """``check_findings`` rows (one per report × rule × cell set that fails or is incomplete).
+
+    ``cells`` is a list of cell codes (``T3:1:NP``; ``@YYYY`` = that year's report of the same agency;
+    ``TEXT:S1`` = narrative); ``finding_id`` = first 16 hex of sha256(report_id|rule_id|cells joined by ',').
+    """
     return run_rules(con, years, rule_ids).findings

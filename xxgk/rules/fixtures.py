@@ -152,3 +152,41 @@ def truth_report(path: Path, report_id: str | None = None) -> FixtureReport:
         level=None,
         sector=None,
     )
+
+
+# --- test helpers: build, evaluate and filter in one line -------------------------------------------
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+TRUTH = CORPUS / "truth"
+
+
+def report(
+    rid: str, version: str = "2021", year: int | None = None, agency: str = "测试市人民政府",
+    changes: CellValues | None = None, **kw: Any,
+) -> FixtureReport:
+    """A clean report of ``version`` with ``changes`` applied to its cells (None = blank)."""
+    cells = clean_cells(version)
+    cells.update(changes or {})
+    return FixtureReport(rid, agency, year or (2021 if version == "2021" else 2019), version, cells, **kw)
+
+
+def evaluate(reports: list[FixtureReport], years: list[int] | None = None, rule_ids: list[str] | None = None) -> Any:
+    """``run_rules`` on a fresh in-memory warehouse holding ``reports``."""
+    from xxgk.rules.evaluate import run_rules
+
+    return run_rules(build_warehouse(reports), years, rule_ids)
+
+
+def fails(findings: pd.DataFrame, rule_id: str | None = None, report_id: str | None = None) -> pd.DataFrame:
+    """The 'fail' findings, optionally of one rule and / or one report."""
+    f = findings[findings["status"] == "fail"]
+    if rule_id:
+        f = f[f["rule_id"] == rule_id]
+    if report_id:
+        f = f[f["report_id"] == report_id]
+    return f
+
+
+def cellsets(findings: pd.DataFrame) -> set[str]:
+    """The findings' cell sets as comma-joined strings."""
+    return {",".join(c) for c in findings["cells"]}

@@ -17,7 +17,7 @@ from xxgk.rules.evaluate import COVERAGE_COLUMNS, FINDING_COLUMNS, RuleRun
 FINDINGS_DDL = """
 CREATE TABLE IF NOT EXISTS check_findings (
     finding_id VARCHAR NOT NULL, report_id VARCHAR NOT NULL, rule_id VARCHAR NOT NULL,
-    severity VARCHAR NOT NULL, status VARCHAR NOT NULL, cells VARCHAR, expected DOUBLE, actual DOUBLE,
+    severity VARCHAR NOT NULL, status VARCHAR NOT NULL, cells VARCHAR[], expected DOUBLE, actual DOUBLE,
     message VARCHAR, message_zh VARCHAR, evidence VARCHAR, year INTEGER, agency VARCHAR, region VARCHAR,
     sheet VARCHAR, computed_at TIMESTAMP DEFAULT current_timestamp)
 """
