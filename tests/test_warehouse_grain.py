@@ -1,0 +1,103 @@
+"""The star schema built by a real multi-year run: grain of every table, keys, values vs truth."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.pipeline_helpers import add_seed, query, run_years
+from xxgk.generator import DefectRates, write_inbox
+
+pytestmark = pytest.mark.slow
+
+# table -> its grain (the columns that identify a row), as stated in xxgk/warehouse/schema.sql
+GRAIN = {
+    "source_file": ["path", "sha256"],
+    "stg_report": ["sha256"],
+    "stg_cell": ["sha256", "table_code", "row_code", "col_code"],
+    "ingest_errors": ["error_id"],
+    "dim_agency": ["agency_key"],
+    "dim_year": ["year"],
+    "dim_category": ["format_version", "table_code", "row_code"],
+    "dim_applicant_type": ["col_code"],
+    "dim_report": ["report_id"],
+    "fact_application": ["report_id", "row_code", "col_code"],
+    "fact_proactive_disclosure": ["report_id", "row_code", "col_code"],
+    "fact_review_litigation": ["report_id", "row_code", "col_code"],
+    "report_cells": ["report_id", "table_code", "row_code", "col_code"],
+    "report_text": ["report_id", "section"],
+    "check_findings": ["finding_id"],
+    "agg_t3_national": ["year", "row_code", "col_code"],
+    "agg_agency_year": ["year", "agency_key"],
+    "agg_region_year": ["year", "province"],
+    "agg_sector_year": ["year", "sector"],
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("grain")
+    inbox, truth = root / "inbox", root / "truth"
+    write_inbox(
+        inbox,
+        seed=7,
+        n_agencies=6,
+        years=[2019, 2020, 2021, 2022],
+        media_mix={"html": 1, "html-gbk": 1, "txt": 1},
+        defect_rates=DefectRates.none(),
+    )
+    shutil.move(inbox / "truth", truth)
+    add_seed(inbox)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XXGK_INBOX", str(inbox))
+    mp.setenv("XXGK_DUCKDB_PATH", str(root / "xxgk.duckdb"))
+    run_years(2019, 2022)
+    mp.undo()
+    return {"db": root / "xxgk.duckdb", "inbox": inbox, "truth": truth}
+
+
+@pytest.mark.parametrize("table", sorted(GRAIN))
+def test_table_grain_is_unique(built: dict[str, Path], table: str) -> None:
+    cols = ", ".join(GRAIN[table])
+    n, distinct = query(built["db"], f"SELECT count(*), count(DISTINCT ({cols})) FROM {table}")[0]
+    assert n > 0, f"{table} is empty"
+    assert n == distinct, f"{table}: {n} rows but {distinct} distinct ({cols})"
+
+
+def test_facts_reference_dimensions(built: dict[str, Path]) -> None:
+    db = built["db"]
+    for fact in ("fact_application", "fact_proactive_disclosure", "fact_review_litigation"):
+        orphans = query(
+            db,
+            f"""
+            SELECT count(*) FROM {fact} f
+            WHERE f.report_id NOT IN (SELECT report_id FROM dim_report)
+               OR f.agency_key NOT IN (SELECT agency_key FROM dim_agency)
+               OR f.category_key IS NULL
+               OR (f.year IS NOT NULL AND f.year NOT IN (SELECT year FROM dim_year))""",
+        )[0][0]
+        assert orphans == 0, fact
+    assert query(db, "SELECT count(*) FROM fact_application WHERE applicant_type_key IS NULL")[0][0] == 0
+
+
+def test_every_report_loaded_with_its_truth_values(built: dict[str, Path]) -> None:
+    db = built["db"]
+    truths = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(built["truth"].glob("*.json"))]
+    assert query(db, "SELECT count(*) FROM dim_report")[0][0] == len(truths) + 1  # + the seed
+    rows = query(
+        db,
+        "SELECT source_file, agency, year, format_version, table_code || ':' || row_code || ':' "
+        "|| col_code, value FROM report_cells",
+    )
+    by_file: dict[str, dict[str, float | None]] = {}
+    meta: dict[str, tuple] = {}
+    for src, agency, year, fmt, code, value in rows:
+        by_file.setdefault(src, {})[code] = value
+        meta[src] = (agency, year, fmt)
+    for t in truths:
+        src = t["meta"]["path"]
+        assert meta[src][1:] == (t["year"], t["format"]), src
+        assert by_file[src] == t["cells"], src
