@@ -220,3 +220,12 @@ def test_text_cell_lines_layout() -> None:
     doc = read_text(text)
     assert len(doc.tables) == 1
     assert [c.text for c in doc.tables[0].rows[0]] == ["三、本", "（一）予以公开", "1", ""]
+
+
+def test_split_glued_slashes_and_negative() -> None:
+    res = split_run("1/////1", 7, T3_ROW)
+    assert [r.markers for r in res.readings] == [(None, "/", "/", "/", "/", "/", None)]
+    assert res.readings[0].values[0] == 1 and res.readings[0].values[6] == 1
+    # a printed negative count is kept (the rules engine reports it), never dropped
+    res = split_run("-1000001", 7, T3_ROW, signed=frozenset(range(7)), require_rules=False)
+    assert [r.values for r in best_readings(res.readings)] == [(-1, 0, 0, 0, 0, 0, 1)]

@@ -21,8 +21,8 @@ from functools import lru_cache
 
 from xxgk.parsing.values import MARKERS
 
-_MARKER_CHARS = "/\\—–―─"
-_TOKEN = re.compile(r"([+-]?\d[\d.]*(?: +[\d.]+)*)|([" + re.escape(_MARKER_CHARS) + r"]+|-+|无|不适用)|( +)")
+# '/' is one cell each ('///////' = seven cells); a dash run is one marker ('——')
+_TOKEN = re.compile(r"([+-]?\d[\d.]*(?: +[\d.]+)*)|([/\\]|[—–―─]+|-+|无|不适用)|( +)")
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,8 @@ def _read_row(
         blank = [parse_cell("")] * k
         return _Row(cap, columns, [Reading((None,) * k, (None,) * k, ("",) * k)], direct=blank)
     body, unit = _split_unit(joined)
+    # a printed sign is kept (a negative count is a defect the rules must see, not a parse failure)
+    signed = frozenset(range(k))
     res = split_run(body, k, rules, decimals=decimals, signed=signed, accept=accept)
     readings = res.readings
     if not res.valid_run:

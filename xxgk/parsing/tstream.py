@@ -133,6 +133,30 @@ def _capture(c: _Compact, table: str, rows: list[tuple[str, int, int]], stop: in
     return out
 
 
+_RUN = re.compile(r"(?:[0-9/\\—–―─]|[+-](?=\d))[0-9 .,/\\—–―─+\-]*")
+
+
+def _t4_runs(c: _Compact, start: int, limit: int) -> list[RowCapture]:
+    """T4 from text: one run of 15 cells, or three runs each after its block label (3×5 layout)."""
+    o1, o2 = c.orig(start), c.orig(limit - 1) + 1 if limit > start else c.orig(start)
+    seg = c.folded[o1:o2]
+    runs: list[tuple[str, str, int]] = []  # (label before, run, offset)
+    prev = 0
+    for m in _RUN.finditer(seg):
+        run = m.group().strip()
+        if run:
+            runs.append((seg[prev : m.start()], run, o1 + m.start()))
+        prev = m.end()
+    if not runs:
+        return []
+    blocks = [L.match_t4_block(label) for label, _, _ in runs]
+    if len(runs) >= 3 and len({b for b in blocks[:3] if b}) == 3:
+        return [RowCapture("T4", b, [run], f"text offset {off}", source="text")
+                for b, (_, run, off) in zip(blocks[:3], runs[:3], strict=True) if b]
+    _label, run, off = runs[0]
+    return [RowCapture("T4", "*", [run], f"text offset {off}", source="text")]
+
+
 def _t3_columns(s: str, t3_start: int) -> tuple[str, ...] | None:
     """An extra 法人或其他组织 小计 column named in the T3 header text (before row 一): its position."""
     head_from = max(s.rfind("申请人情况", 0, t3_start), s.rfind("勾稽关系", 0, t3_start), t3_start - 200, 0)
@@ -188,14 +212,9 @@ def _capture_text(text: str, want: frozenset[str]) -> Captures:
         base = t4_head if t4_head >= 0 else 0
         head = c.find(("行政复议",), base)
         if head is not None:
-            # skip the header words: the run starts at the first value after the last header label
             limit_hit = c.find(("存在的主要问题", "存在问题", "五、"), head[1])
             limit = limit_hit[0] if limit_hit else len(s)
-            vstart = _value_start(c, head[1], limit)
-            if vstart < limit:
-                run = _run(c, vstart, limit)
-                if run:
-                    out.t4.append(RowCapture("T4", "*", [run], f"text offset {c.orig(vstart)}", source="text"))
+            out.t4 = _t4_runs(c, head[1], limit)
     if "T2" in want:
         t2_start = s.find("第二十条")
         t2_stop = t3_start if t3_start > t2_start else len(s)
