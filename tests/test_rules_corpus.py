@@ -20,7 +20,8 @@ def _row(row: str, *values: float) -> dict[str, float]:
 def _t4(ar: tuple, ald: tuple, alr: tuple) -> dict[str, float]:
     out = {}
     for b, vals in (("AR", ar), ("AL_D", ald), ("AL_R", alr)):
-        out |= {f"T4:{b}:{c}": v for c, v in zip(("MAINTAIN", "CORRECT", "OTHER", "PENDING", "TOTAL"), vals, strict=True)}
+        cols = ("MAINTAIN", "CORRECT", "OTHER", "PENDING", "TOTAL")
+        out |= {f"T4:{b}:{c}": v for c, v in zip(cols, vals, strict=True)}
     return out
 
 
@@ -58,7 +59,7 @@ def pingtan_series() -> list[FixtureReport]:
     for y, cells in even.items():
         reps.append(FixtureReport(f"pingtan_{y}", "平潭综合实验区", y, "2021", cells, "福建省平潭综合实验区",
                                   agency_key=PINGTAN_KEY, level=None, sector=None))
-    return reps + [pingtan_2020()]
+    return [*reps, pingtan_2020()]
 
 
 def _errors(findings):
