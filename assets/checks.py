@@ -11,7 +11,6 @@ invalid severities or statuses): the published aggregates and the analysts' revi
 by ``finding_id``, would be wrong.
 """
 
-from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence

@@ -1,0 +1,83 @@
+"""Asset-check bodies on a DuckDB fixture (GX validation, metadata, severities) and the factory."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import AssetCheckSeverity, AssetKey, Definitions, asset
+
+from assets.checks import build_rule_asset_checks, findings_integrity_result, rule_check_result
+from xxgk.rules.evaluate import run_rules
+from xxgk.rules.fixtures import build_warehouse, report
+from xxgk.rules.store import write_run
+
+
+@pytest.fixture(scope="module")
+def con() -> duckdb.DuckDBPyConnection:
+    return build_warehouse([
+        report("clean", "2021"),
+        report("bad", "2021", agency="乙局", agency_key=2, changes={"T4:AR:TOTAL": 0, "T3:3.2:TOTAL": 50}),
+        report("zero", "2019", agency="丙局", agency_key=3, changes={"T3:3.1:TOTAL": None}),
+    ])
+
+
+def test_error_check_fails_with_offenders_and_docs(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    res = rule_check_result(con, ["T4"], ["E"], None, tmp_path / "docs", "t4_error")
+    assert not res.passed and res.severity == AssetCheckSeverity.ERROR
+    md = res.metadata
+    assert md["reports_failing_by_rule"].value == {"R-T4-SUM": 1}
+    assert md["worst_reports"].value[0]["report_id"] == "bad"
+    assert Path(md["data_docs_path"].value).exists()
+
+
+def test_clean_slice_passes(con: duckdb.DuckDBPyConnection) -> None:
+    res = rule_check_result(con, ["T3"], ["E"], [2019])
+    assert res.passed and res.metadata["failing_findings"].value == 0
+
+
+def test_warning_check(con: duckdb.DuckDBPyConnection) -> None:
+    res = rule_check_result(con, ["X"], ["W", "I"], [2019])
+    assert not res.passed and res.severity == AssetCheckSeverity.WARN
+    assert "P-BLANK-TOTAL" in res.metadata["reports_failing_by_rule"].value
+
+
+def test_integrity_check(con: duckdb.DuckDBPyConnection) -> None:
+    write_run(con, run_rules(con), None)
+    assert findings_integrity_result(con).passed
+    con.execute("INSERT INTO check_findings (finding_id, report_id, rule_id, severity, status, year)"
+                " SELECT finding_id, report_id, 'NOPE', severity, status, year FROM check_findings LIMIT 1")
+    res = findings_integrity_result(con)
+    assert not res.passed and res.severity == AssetCheckSeverity.ERROR
+
+
+def test_factory_builds_checks_that_load_in_definitions(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    @asset(name="fact_application")
+    def _a() -> None: ...
+
+    checks = build_rule_asset_checks(tmp_path)
+    keys = {k for c in checks for k in c.check_keys}
+    assert {(k.asset_key, k.name) for k in keys} >= {
+        (AssetKey("fact_application"), "rules_error"),
+        (AssetKey("fact_review_litigation"), "rules_error"),
+        (AssetKey("fact_proactive_disclosure"), "rules_warn"),
+        (AssetKey("check_findings"), "findings_integrity"),
+    }
+    blocking = [c for c in checks if any(s.blocking for s in c.check_specs)]
+    assert [k.name for c in blocking for k in c.check_keys] == ["findings_integrity"]
+
+    class FakeWarehouse:
+        @contextmanager
+        def connect(self):
+            yield con
+
+    from dagster import ResourceDefinition, materialize
+
+    target = next(c for c in checks if AssetKey("fact_application") in {k.asset_key for k in c.check_keys}
+                  and any(k.name == "rules_error" for k in c.check_keys))
+    result = materialize([_a, target], resources={"warehouse": ResourceDefinition.hardcoded_resource(FakeWarehouse())})
+    evals = result.get_asset_check_evaluations()
+    assert len(evals) == 1 and not evals[0].passed
+    Definitions(assets=[_a], asset_checks=checks)
