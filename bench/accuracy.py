@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/accuracy.py ../shared/corpus            # reports/ + truth/<file>.json
     .venv/bin/python bench/accuracy.py /tmp/gen --reports-dir .    # generator output (truth/ inside)
+    .venv/bin/python bench/accuracy.py data --reports-dir inbox/generated --truth-dir sample_truth
 
 Truth format (as ../shared/corpus/truth): {"file", "agency", "year", "format", "cells": {code: value|null},
 "ambiguous_in_source": [codes]}. A cell is right when the parsed value equals the truth value (blank as
@@ -81,9 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", type=Path, help="folder holding truth/ (and reports/ unless --reports-dir)")
     ap.add_argument("--reports-dir", default="reports", help="reports folder relative to FOLDER")
+    ap.add_argument("--truth-dir", default="truth", help="truth folder relative to FOLDER")
     ap.add_argument("--show", type=int, default=5, help="misses shown per report")
     args = ap.parse_args(argv)
-    truth_dir = args.folder / "truth"
+    truth_dir = args.folder / args.truth_dir
     results = []
     for tf in sorted(truth_dir.glob("*.json")):
         truth = json.loads(tf.read_text(encoding="utf-8"))
