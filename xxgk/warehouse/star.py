@@ -12,7 +12,7 @@ report_id. Every copy stays in the warehouse; the duplicate is raised as a findi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import duckdb
@@ -23,11 +23,17 @@ from xxgk.template import FORMAT_VERSIONS, T3_COLUMNS, expected_version, load_fo
 _PARSE_RANK = "CASE s.parse_status WHEN 'ok' THEN 0 WHEN 'partial' THEN 1 ELSE 2 END"
 
 
-def agency_key(name: str | None) -> int:
-    """Stable surrogate key of an agency name (0 = unknown agency)."""
+def agency_key(name: str | None, aliases: Mapping[str, str] | None = None) -> int:
+    """Stable surrogate key of an agency name (0 = unknown agency).
+
+    ``aliases`` (normalized alias → normalized canonical name, from the agency registry: see
+    ``xxgk.compliance.resolve``) makes renames and registered variants share one key.
+    """
     if not name:
         return 0
     canonical = _canonical_agency(name)
+    if aliases:
+        canonical = aliases.get(canonical, canonical)
     return int.from_bytes(hashlib.sha256(canonical.encode()).digest()[:7], "big")
 
 
@@ -37,6 +43,15 @@ def _canonical_agency(name: str) -> str:
     except ImportError:
         return "".join(name.split())
     return normalize_agency_name(name)
+
+
+def _registry_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The agency registry's alias map ({} without a registry)."""
+    try:
+        from xxgk.compliance.resolve import warehouse_aliases
+    except ImportError:
+        return {}
+    return warehouse_aliases(con)
 
 
 def _classify(name: str | None) -> dict[str, str | None]:
@@ -137,7 +152,7 @@ def build_star(
     in_slice = "(year IN (SELECT unnest(?::INTEGER[])) OR year IS NULL OR year < ? OR year > ?)"
     params = [list(years), lo, hi]
     reports = con.execute(f"SELECT * FROM ({_RESOLVED_SQL}) WHERE {in_slice}", params).df()
-    reports = _enrich(reports)
+    reports = _enrich(reports, _registry_aliases(con))
     con.execute("BEGIN")
     con.register("resolved", reports)
     con.execute(
@@ -216,11 +231,11 @@ def build_star(
     }
 
 
-def _enrich(reports: pd.DataFrame) -> pd.DataFrame:
+def _enrich(reports: pd.DataFrame, aliases: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Agency keys, level/sector classification, expected format (Python, per distinct agency)."""
     names = reports["agency"].dropna().unique().tolist()
     info = {n: _classify(n) for n in names}
-    keys = {n: agency_key(n) for n in names}
+    keys = {n: agency_key(n, aliases) for n in names}
     reports["agency_key"] = [keys.get(a, 0) if isinstance(a, str) else 0 for a in reports["agency"]]
     for field in ("level", "kind", "sector"):
         reports[field] = [
