@@ -25,18 +25,21 @@ COVERAGE_COLUMNS = ["report_id", "rule_id", "sheet", "year", "region", "n_checke
 
 _EQUATION_SQL = """
 WITH j AS (
-    SELECT c.report_id, e.rule_id, e.sheet, e.eq_key, e.op, e.gate, e.n_cells, e.n_lhs,
+    SELECT c.report_id, e.eq_id,
            count(*) AS n_present, count(c.value) AS n_known,
-           count(*) FILTER (WHERE e.role = 'lhs') AS n_lhs_present,
-           sum(c.value) FILTER (WHERE e.role = 'lhs') AS lhs_sum,
-           sum(c.value) FILTER (WHERE e.role = 'rhs') AS rhs_sum,
+           count(*) FILTER (WHERE e.is_lhs) AS n_lhs_present,
+           sum(c.value) FILTER (WHERE e.is_lhs) AS lhs_sum,
+           sum(c.value) FILTER (WHERE NOT e.is_lhs) AS rhs_sum,
            string_agg(c.cell_code || CASE WHEN c.marker IS NOT NULL THEN ' (' || c.marker || ')' ELSE '' END, ', ')
                FILTER (WHERE c.value IS NULL) AS blank_cells
     FROM _rx_cells c
     JOIN _rx_reports r ON r.report_id = c.report_id AND r.in_scope
-    JOIN _rx_equations e ON e.cell_code = c.cell_code
+    JOIN _rx_eq_cells e ON e.cell_code = c.cell_code
         AND e.layout = CASE WHEN e.sheet = 'T3' THEN r.t3_layout ELSE r.format_version END
-    GROUP BY ALL
+    GROUP BY c.report_id, e.eq_id
+), d AS (
+    SELECT j.*, q.rule_id, q.sheet, q.eq_key, q.op, q.gate, q.n_cells, q.n_lhs
+    FROM j JOIN _rx_eq_defs q ON q.eq_id = j.eq_id
 )
 SELECT report_id, rule_id, sheet, eq_key AS cells,
        CASE WHEN gate = 'lhs' AND n_lhs_present < n_lhs THEN 'skip'
@@ -48,11 +51,13 @@ SELECT report_id, rule_id, sheet, eq_key AS cells,
        CASE WHEN n_known < n_cells THEN
                 concat_ws('; ', 'blank: ' || blank_cells,
                           CASE WHEN n_present < n_cells THEN (n_cells - n_present) || ' cells absent' END)
-            ELSE 'left side ' || coalesce(lhs_sum, 0) || CASE WHEN op = 'eq' THEN ' vs ' ELSE ' must be >= ' END
+            WHEN (op = 'eq' AND abs(coalesce(lhs_sum, 0) - coalesce(rhs_sum, 0)) > 1e-6)
+                 OR (op = 'ge' AND coalesce(lhs_sum, 0) < coalesce(rhs_sum, 0) - 1e-6) THEN
+                'left side ' || coalesce(lhs_sum, 0) || CASE WHEN op = 'eq' THEN ' vs ' ELSE ' must be >= ' END
                  || coalesce(rhs_sum, 0) || ' (difference ' || (coalesce(lhs_sum, 0) - coalesce(rhs_sum, 0)) || ')'
        END AS evidence,
        NULL AS severity
-FROM j
+FROM d
 """
 
 _FINDINGS_SQL = """

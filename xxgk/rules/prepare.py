@@ -8,7 +8,8 @@ Grain of each table:
 - ``_rx_cells``: the cells of in-scope reports and of their previous-year reports, with ``cell_code``.
 - ``_rx_hist``: non-zero cell counts per (agency_key, year) for the agencies in scope.
 - ``_rx_text``: narrative (S1, else ALL) and body (S1 + S5, else ALL) per report.
-- ``_rx_template`` / ``_rx_leaves`` / ``_rx_equations``: the template and the catalogue as tables.
+- ``_rx_template`` / ``_rx_leaves`` / ``_rx_eq_defs`` + ``_rx_eq_cells``: the template and the
+  catalogue's equations as tables.
 """
 
 from __future__ import annotations
@@ -22,22 +23,24 @@ from xxgk.template.model import FORMAT_VERSIONS, load_format
 _REPORTS_SQL = """
 CREATE OR REPLACE TEMP TABLE _rx_reports AS
 WITH base AS (
-    SELECT report_id, any_value(agency) AS agency, any_value(region) AS region, any_value(year) AS year,
-           any_value(format_version) AS format_version,
-           bool_or(table_code = 'T3' AND row_code IN ('3.6.1', '3.6.2', '3.6.3')) AS has_36x,
-           bool_or(table_code = 'T3' AND row_code = '3.6') AS has_36
-    FROM report_cells
+    SELECT report_id, agency, region, year, format_version FROM _rx_dim_base
     WHERE $all_years OR year <= $max_year
+), layout AS (
+    SELECT report_id, bool_or(row_code <> '3.6') AS has_36x, bool_or(row_code = '3.6') AS has_36
+    FROM report_cells
+    WHERE table_code = 'T3' AND row_code LIKE '3.6%' AND ($all_years OR year <= $max_year)
     GROUP BY report_id
 )
 SELECT b.report_id, b.agency, b.region, b.year, b.format_version,
-       CASE WHEN b.format_version = '2021' AND b.has_36 AND NOT b.has_36x THEN '2019'
-            WHEN b.format_version = '2019' AND b.has_36x THEN '2021'
+       CASE WHEN b.format_version = '2021' AND l.has_36 AND NOT l.has_36x THEN '2019'
+            WHEN b.format_version = '2019' AND l.has_36x THEN '2021'
             ELSE b.format_version END AS t3_layout,
        coalesce(d.agency_key, CAST(hash(b.agency) % 9223372036854775807 AS BIGINT)) AS agency_key,
        coalesce(d.is_current, TRUE) AS is_current, d.level, d.sector,
        ($all_years OR list_contains(CAST($years AS INTEGER[]), b.year)) AS in_scope
-FROM base b LEFT JOIN _rx_dim d ON d.report_id = b.report_id
+FROM base b
+LEFT JOIN layout l ON l.report_id = b.report_id
+LEFT JOIN _rx_dim d ON d.report_id = b.report_id
 """
 
 _PREV_SQL = """
@@ -55,7 +58,9 @@ SELECT c.report_id, c.year, c.format_version, c.table_code, c.row_code, c.col_co
        c.table_code || ':' || c.row_code || ':' || c.col_code AS cell_code,
        c.value, c.is_blank, c.marker, c.raw_text
 FROM report_cells c
-WHERE c.report_id IN (SELECT report_id FROM _rx_reports WHERE in_scope
+WHERE ($all_years OR list_contains(CAST($years AS INTEGER[]), c.year)
+       OR list_contains(CAST($years AS INTEGER[]), c.year + 1))
+  AND c.report_id IN (SELECT report_id FROM _rx_reports WHERE in_scope
                       UNION SELECT prev_report_id FROM _rx_prev)
 """
 
@@ -134,7 +139,16 @@ def _load_frame(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> 
 def prepare(con: duckdb.DuckDBPyConnection, years: list[int] | None, rules: tuple[Rule, ...] | None = None) -> None:
     """Build the ``_rx_*`` temp tables for ``years`` (None = every year in ``report_cells``)."""
     rules = rules or load_catalogue()
-    if not _exists(con, "dim_report"):
+    dim_ok = _exists(con, "dim_report")
+    # Report attributes: dim_report when it exists (cheap), else one pass over report_cells.
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW _rx_dim_base AS "
+        + ("SELECT report_id, agency, region, year, format_version FROM dim_report"
+           " WHERE report_id IN (SELECT report_id FROM report_cells)" if dim_ok else
+           "SELECT report_id, any_value(agency) AS agency, any_value(region) AS region, any_value(year) AS year,"
+           " any_value(format_version) AS format_version FROM report_cells GROUP BY report_id")
+    )
+    if not dim_ok:
         con.execute(
             "CREATE OR REPLACE TEMP VIEW _rx_dim AS SELECT NULL::VARCHAR AS report_id, NULL::BIGINT AS agency_key,"
             " NULL::BOOLEAN AS is_current, NULL::VARCHAR AS level, NULL::VARCHAR AS sector WHERE FALSE"
@@ -155,13 +169,19 @@ def prepare(con: duckdb.DuckDBPyConnection, years: list[int] | None, rules: tupl
     params = {"all_years": all_years, "max_year": max(years) if years else 0, "years": list(years or [])}
     con.execute(_REPORTS_SQL, params)
     con.execute(_PREV_SQL)
-    con.execute(_CELLS_SQL)
+    con.execute(_CELLS_SQL, {k: params[k] for k in ('all_years', 'years')})
     con.execute(_HIST_SQL)
     con.execute(_TEXT_SQL)
     tmpl, leaves = _template_frames()
     _load_frame(con, "_rx_template", tmpl)
     _load_frame(con, "_rx_leaves", leaves)
-    _load_frame(con, "_rx_equations", equations_frame(rules))
+    eqs = equations_frame(rules)
+    eqs["eq_id"] = eqs.groupby(["rule_id", "layout", "eq_key"], sort=False).ngroup()
+    eqs["is_lhs"] = eqs["role"] == "lhs"
+    def_cols = ["eq_id", "rule_id", "sheet", "layout", "eq_key", "op", "gate", "n_cells", "n_lhs"]
+    defs = eqs.drop_duplicates("eq_id")[def_cols]
+    _load_frame(con, "_rx_eq_defs", defs)
+    _load_frame(con, "_rx_eq_cells", eqs[["eq_id", "sheet", "layout", "cell_code", "is_lhs"]])
     for name in ("_key.sql", "_narr.sql"):
         con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
 
@@ -169,7 +189,7 @@ def prepare(con: duckdb.DuckDBPyConnection, years: list[int] | None, rules: tupl
 def cleanup(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the working tables (the connection may be reused)."""
     for t in ("_rx_reports", "_rx_prev", "_rx_cells", "_rx_hist", "_rx_text", "_rx_template", "_rx_leaves",
-              "_rx_equations", "_rx_key", "_rx_narr", "_rx_eval", "_rx_catalogue"):
+              "_rx_eq_defs", "_rx_eq_cells", "_rx_key", "_rx_narr", "_rx_eval", "_rx_catalogue"):
         con.execute(f"DROP TABLE IF EXISTS {t}")  # constant identifiers
-    for v in ("_rx_dim", "_rx_text_src"):
+    for v in ("_rx_dim", "_rx_text_src", "_rx_dim_base"):
         con.execute(f"DROP VIEW IF EXISTS {v}")
