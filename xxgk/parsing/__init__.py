@@ -85,9 +85,14 @@ def parse_bytes(data: bytes, filename: str = "") -> ParsedReport:
 
         text, encoding, issues = decode_bytes(data, html=media == "html")
         if media == "html":
+            from xxgk.parsing.errors import ReaderError
             from xxgk.parsing.html_reader import read_html
 
-            doc = read_html(text)
+            try:
+                doc = read_html(text)
+            except ReaderError as e:  # a limit of the reader (hostile markup)
+                issues.append(ParseIssue("read", "error", e.code, e.message, e.location))
+                return ParsedReport(media=media, encoding=encoding, issues=issues)
         else:
             from xxgk.parsing.text_reader import read_text
 
@@ -193,8 +198,9 @@ def _parse_document(doc: Document, report: ParsedReport, filename: str) -> None:
     cells += resolve_t3(caps, fmt, report.issues)
     cells += resolve_t4(caps, report.issues)
     report.cells = cells
+    read = {c.table_code for c in cells}
     for table, got in (("T3", caps.t3), ("T4", caps.t4), ("T2", caps.t2)):
-        if not got:
+        if not got or table not in read:  # captured but no cell mapped is missing too
             sev = "error" if table == "T3" else "warning"
             report.issues.append(ParseIssue("tables", sev, "missing_table", f"table {table} not found", table))
     if not cells:

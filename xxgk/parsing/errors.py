@@ -55,12 +55,19 @@ class ResourceLimitExceeded(ReaderError):
     code = "resource_limit"
 
 
+class TooDeeplyNested(ResourceLimitExceeded):
+    """The markup nests deeper than the reader's limit (a hostile page; parsing it is quadratic)."""
+
+    code = "too_deeply_nested"
+
+
 __all__ = [
     "CorruptDocument",
     "EncryptedDocument",
     "NeedsOCR",
     "ReaderError",
     "ResourceLimitExceeded",
+    "TooDeeplyNested",
     "UnsafeDocument",
     "UnsupportedFormat",
 ]

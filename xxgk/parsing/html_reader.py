@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from xxgk.parsing.document import Document, GridCell, Table
+from xxgk.parsing.errors import TooDeeplyNested
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg"})
 _BLOCK = frozenset(
@@ -24,6 +25,35 @@ _BLOCK = frozenset(
 )
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 _META_KEYS = re.compile(r"^(name|property|http-equiv|itemprop)$", re.I)
+
+#: Deepest element nesting read. The HTML tree builder is quadratic in depth (100k nested <div>: 18 s
+#: in C code no time limit can interrupt); real reports nest < 100 deep.
+MAX_DEPTH = 5000
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>")
+# void elements, elements closed implicitly by a sibling, and formatting elements the tree builder caps
+_NO_DEPTH = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+        "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "tbody", "thead", "tfoot", "colgroup",
+        "font", "b", "i", "u", "s", "em", "strong", "small", "big", "a", "code", "nobr", "strike", "tt",
+    }
+)
+
+
+def check_nesting(html: str, limit: int = MAX_DEPTH) -> None:
+    """Raise :class:`TooDeeplyNested` when open tags (as written) nest deeper than ``limit``."""
+    if html.count("<") <= limit:
+        return
+    depth = 0
+    for m in _TAG.finditer(html):
+        if m.group(3) or m.group(2).lower() in _NO_DEPTH:
+            continue
+        if m.group(1):
+            depth = max(depth - 1, 0)
+            continue
+        depth += 1
+        if depth > limit:
+            raise TooDeeplyNested(f"elements nest more than {limit} deep; not parsed", f"char {m.start()}")
 
 
 def _clean(text: str) -> str:
@@ -90,7 +120,8 @@ def _meta(tree: HTMLParser) -> dict[str, str]:
 
 
 def read_html(html: str) -> Document:
-    """Parse an HTML page or fragment into a :class:`Document`."""
+    """Parse an HTML page or fragment into a :class:`Document` (TooDeeplyNested past MAX_DEPTH)."""
+    check_nesting(html)
     tree = HTMLParser(html)
     doc = Document(meta=_meta(tree))
     root = tree.body or tree.root

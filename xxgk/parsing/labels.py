@@ -13,6 +13,13 @@ import unicodedata
 from functools import lru_cache
 
 _QUOTES = str.maketrans({c: "" for c in "“”\"'‘’「」『』《》〈〉"})
+# Traditional → simplified for the characters of the template's label vocabulary, so a report printed
+# in 繁體 (港澳台 style copies, some 民族 autonomous areas' pages) still matches its rows. Labels only:
+# cell raw_text and names keep the characters as printed.
+_T2S = str.maketrans(
+    "萬與專業舉於會體關決況減辦務動區單發後國復複處審實對屬廢開強當執護報數無機權條構沒現確穩類糾納組織經結統繼續維繳罰範獲補規計認議許訟訪訴詢請購費轉過這進採問項題額總據則門應時間見網頁產監個為爲導線質達態準戶陳縣區鎮鄉級歸屆滿專檢測設劃傳編還適獨積極資標讀書讓調聯負責違內準務僅係眾餘壹貳參肆伍陸柒捌玖拾",
+    "万与专业举于会体关决况减办务动区单发后国复复处审实对属废开强当执护报数无机权条构没现确稳类纠纳组织经结统继续维缴罚范获补规计认议许讼访诉询请购费转过这进采问项题额总据则门应时间见网页产监个为为导线质达态准户陈县区镇乡级归届满专检测设划传编还适独积极资标读书让调联负责违内准务仅系众余一二三四五六七八九十",
+)
 _WS = re.compile(r"\s+")
 _NUMBERING = re.compile(
     r"^(?:[(（]?[一二三四五六七八九十]+[)）、.．]?|[(（]?\d{1,2}[)）、.．]|[①②③④⑤⑥⑦⑧⑨⑩])[、.．]?"
@@ -21,8 +28,8 @@ _NUMBERING = re.compile(
 
 @lru_cache(maxsize=8192)
 def norm(text: str) -> str:
-    """Fold width (NFKC: （）→(), １→1), drop quotes and whitespace."""
-    return _WS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+    """Fold width (NFKC: （）→(), １→1), traditional label characters to simplified, drop quotes and whitespace."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES).translate(_T2S))
 
 
 def strip_numbering(label: str) -> str:
