@@ -101,6 +101,12 @@ def match_t3_row(label: str) -> str | None:
     return None
 
 
+def t3_row_hits(label: str) -> int:
+    """How many different T3 rows a label names (≥ 3: a header listing row names, not a row)."""
+    n = norm(label)
+    return sum(1 for _, anchors in T3_ROW_ANCHORS if any(a in n for a in anchors))
+
+
 def is_bare_other(label: str) -> bool:
     """'3.其他' — row 3.6.3 when it follows 3.6.2 (V2021)."""
     return strip_numbering(norm(label)) in ("其他", "其它")

@@ -128,6 +128,8 @@ def _capture_t3(table: Table, out: Captures) -> None:
             continue
         code = L.match_t3_row(label) if label else None
         kind = "row"
+        if code is not None and not any(v.strip() for v in values) and L.t3_row_hits(label) >= 3:
+            continue  # a header row repeated mid-table ('项目|本年新收件数|上年结转件数|予以公开|…')
         if code is None and label and L.is_bare_other(label) and last_code in ("3.6.2", "3.6"):
             code = "3.6.3"
         if code is None and label and L.is_subtotal(label) and last_group:
@@ -220,14 +222,32 @@ def table_kind(table: Table) -> str | None:
     return None
 
 
-def _t4_block_table(table: Table) -> str | None:
-    """A T4 printed as one table per block ('行政诉讼—复议后起诉' + 5 columns): the block code."""
+def _t4_block_table(table: Table, caption: str = "") -> str | None:
+    """A T4 printed as one table per block ('行政诉讼—复议后起诉' + 5 columns): the block code.
+
+    The block may be named inside the table or by the caption just above it ('### 行政复议').
+    """
     if len(table.rows) > 6:
         return None
     n = L.norm(" ".join(c.text for row in table.rows for c in row))
     if "维持" not in n or "审结" not in n:
         return None
-    return L.match_t4_block(n)
+    return L.match_t4_block(n) or (L.match_t4_block(caption) if len(L.norm(caption)) <= 30 else None)
+
+
+def _t3_fragment(table: Table) -> bool:
+    """A small table holding only T3 data rows (a T3 printed one row or one group per table)."""
+    rows = 0
+    for row in table.rows:
+        label, values = split_row([c.text for c in row])
+        if not label or not any(v.strip() for v in values):
+            continue
+        if L.match_t3_row(label) is None and not L.is_bare_other(label):
+            return False
+        if len([v for v in values if v.strip()]) < 6:
+            return False
+        rows += 1
+    return rows > 0
 
 
 def capture_tables(doc: Document) -> Captures:
@@ -235,8 +255,18 @@ def capture_tables(doc: Document) -> Captures:
     out = Captures()
     t4_found = False
     block_tables: dict[str, Table] = {}
-    for table in doc.tables:
-        kind = table_kind(table)
+    tables: list[tuple[Table, str]] = []
+    caption = ""
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            tables.append((b, caption))
+            caption = ""
+        else:
+            caption = b
+    kinds = [table_kind(t) for t, _ in tables]
+    if "T3" in kinds:
+        kinds = [("T3" if k is None and _t3_fragment(t) else k) for k, (t, _) in zip(kinds, tables, strict=True)]
+    for kind, (table, caption) in zip(kinds, tables, strict=True):
         if kind == "T3":
             _capture_t3(table, out)
         elif kind == "T4" and not t4_found:
@@ -244,7 +274,7 @@ def capture_tables(doc: Document) -> Captures:
         elif kind == "T2":
             _capture_t2(table, out)
         elif kind is None:
-            block = _t4_block_table(table)
+            block = _t4_block_table(table, caption)
             if block and block not in block_tables:
                 block_tables[block] = table
     if not t4_found and block_tables:

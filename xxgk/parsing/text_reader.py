@@ -6,6 +6,8 @@ Two layouts are handled:
   only a tab is a blank cell; rows end at an empty line; a line without a leading tab that follows a
   *label* cell continues it (labels broken over lines, "三、本年度办理结果" one character per line,
   "商业\\n\\n企业"); after a number or a blank cell it is a paragraph and ends the table.
+* **markdown** (PDF-to-markdown conversions): pipe tables ``| a | b |`` (``|---|`` rules skipped) become
+  tables, consecutive pipe lines one table; heading marks (``#``) are dropped from paragraphs.
 * **run-on text** (crawler copies, the whole report on a line): no table structure at all; the
   Document has paragraphs only and the table mapper reads the tables from ``Document.text``.
 """
@@ -19,6 +21,9 @@ from xxgk.parsing.values import is_value_like
 
 _HEADER_LINE = re.compile(r"^(标题|发布时间|发布日期|文号|发布机构|栏目|原文链接|来源|索引号|主题分类)\s*[:：]\s*(.*)$")
 _SEPARATOR = re.compile(r"^[=\-_*]{5,}.*$")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|(?:\s*:?-{2,}:?\s*\|)+\s*$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 
 
 def _cell_lines_layout(lines: list[str]) -> bool:
@@ -41,6 +46,37 @@ def _header_meta(lines: list[str]) -> tuple[dict[str, str], int]:
             used = i + 1
             break
     return meta, used
+
+
+def _markdown_layout(lines: list[str]) -> bool:
+    return sum(1 for ln in lines if _PIPE_RULE.match(ln)) >= 2
+
+
+def _tables_from_markdown(lines: list[str]) -> list[str | Table]:
+    """Pipe tables → tables (one per run of pipe lines); other lines → paragraphs without '#' marks."""
+    blocks: list[str | Table] = []
+    rows: list[list[GridCell]] = []
+
+    def end_table() -> None:
+        nonlocal rows
+        if rows:
+            blocks.append(Table(rows=rows, location=f"table {sum(isinstance(b, Table) for b in blocks) + 1}"))
+        rows = []
+
+    for ln in lines:
+        if _PIPE_RULE.match(ln):
+            continue
+        if _PIPE_ROW.match(ln):
+            cells = ln.strip()[1:-1].split("|")
+            rows.append([GridCell(c.strip()) for c in cells])
+            continue
+        stripped = ln.strip()
+        if not stripped:
+            continue
+        end_table()
+        blocks.append(_MD_HEADING.sub("", stripped))
+    end_table()
+    return blocks
 
 
 def _tables_from_cell_lines(lines: list[str]) -> list[str | Table]:
@@ -98,8 +134,8 @@ def read_text(text: str) -> Document:
         meta["title"] = meta["标题"]
     body = lines[used:]
     doc = Document(meta=meta)
-    if _cell_lines_layout(body):
-        doc.blocks = _tables_from_cell_lines(body)
+    if _cell_lines_layout(body) or _markdown_layout(body):
+        doc.blocks = _tables_from_cell_lines(body) if _cell_lines_layout(body) else _tables_from_markdown(body)
         out: list[str] = []
         for b in doc.blocks:
             if isinstance(b, Table):
