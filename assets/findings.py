@@ -1,41 +1,76 @@
-"""Checks layer: the findings table — every rule of the catalogue evaluated on the run's years."""
+"""Checks layer: every rule of the catalogue evaluated on the run's years, stored as findings."""
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from collections.abc import Iterator
+
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from assets.metadata import table_metadata
 from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_run
 from pipelines.resources import WarehouseResource
+from xxgk.rules.aggregates import refresh_aggregates
 from xxgk.rules.evaluate import run_rules
 from xxgk.rules.store import write_run
 
+_INPUTS = ["report_cells", "report_text", "dim_report"]
 
-@asset(
-    group_name="checks",
+FINDINGS_SPECS = [
+    AssetSpec(
+        "check_findings",
+        group_name="checks",
+        deps=_INPUTS,
+        description="One row per (report, rule, cell set) that fails ('fail') or cannot be checked because "
+        "cells are blank ('incomplete'): finding_id (stable fingerprint), rule_id (expectations/rules.yaml), "
+        "severity E/W/I, cells, expected, actual, message (en/zh), evidence. Review decisions "
+        "(finding_reviews) are keyed by finding_id and survive re-runs.",
+    ),
+    AssetSpec(
+        "check_rule_coverage",
+        group_name="checks",
+        deps=_INPUTS,
+        description="One row per (report, rule, sheet) evaluated: cell sets checked, failing, incomplete — "
+        "the denominator of violation rates.",
+    ),
+    AssetSpec(
+        "agg_findings_agency_year",
+        group_name="published",
+        deps=["check_findings"],
+        description="One row per report (agency-year): failing findings by severity, incomplete, reviewed "
+        "(dismissed findings excluded).",
+    ),
+    AssetSpec(
+        "agg_rule_violation_rates",
+        group_name="published",
+        deps=["check_findings", "check_rule_coverage"],
+        description="One row per rule × year × region: reports checked, reports violating, violation rate.",
+    ),
+]
+
+
+@multi_asset(
+    specs=FINDINGS_SPECS,
     partitions_def=report_year_partitions,
     backfill_policy=single_run,
     pool=WAREHOUSE_POOL,
-    deps=["report_cells", "report_text", "dim_report"],
+    can_subset=False,
 )
-def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    """One row per (report, rule, cell set) that fails or cannot be checked (status 'fail' or
-    'incomplete'), with a stable finding_id fingerprint, severity, cells, expected, actual and message.
-    Analysts' review decisions (table finding_reviews) are kept across re-runs.
-    """
+def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+    """Evaluate the rule catalogue set-wise in DuckDB for the run's years (delete, then insert)."""
     years = sorted(int(k) for k in context.partition_keys)
+    in_years = "list_contains(?::INTEGER[], year)"
     with warehouse.connect() as con:
-        write_run(con, run_rules(con, years), years)
-        counts = dict(
+        written = write_run(con, run_rules(con, years), years)
+        refresh_aggregates(con)
+        by_severity = dict(
             con.execute(
-                "SELECT severity || '/' || status, count(*) FROM check_findings "
-                "WHERE list_contains(?, year) GROUP BY ALL ORDER BY ALL",
+                f"SELECT severity || '/' || status, count(*) FROM check_findings WHERE {in_years} "
+                "GROUP BY ALL ORDER BY ALL",
                 [years],
             ).fetchall()
         )
-        meta = table_metadata(
-            con,
-            "check_findings",
-            "report_id IN (SELECT report_id FROM dim_report WHERE year IN (SELECT unnest(?::INTEGER[])))",
-            [years],
-        )
-    meta["by_severity"] = MetadataValue.json(counts)
-    return MaterializeResult(metadata=meta)
+        context.log.info(f"years {years}: {written} findings {by_severity}")
+        for spec in FINDINGS_SPECS:
+            name = spec.key.to_user_string()
+            meta = table_metadata(con, name, in_years, [years])
+            if name == "check_findings":
+                meta["by_severity_status"] = MetadataValue.json(by_severity)
+            yield MaterializeResult(asset_key=spec.key, metadata=meta)

@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS check_findings (
     finding_id VARCHAR NOT NULL, report_id VARCHAR NOT NULL, rule_id VARCHAR NOT NULL,
     severity VARCHAR NOT NULL, status VARCHAR NOT NULL, cells VARCHAR[], expected DOUBLE, actual DOUBLE,
     message VARCHAR, message_zh VARCHAR, evidence VARCHAR, year INTEGER, agency VARCHAR, region VARCHAR,
-    sheet VARCHAR, computed_at TIMESTAMP DEFAULT current_timestamp)
+    sheet VARCHAR)
 """
 COVERAGE_DDL = """
 CREATE TABLE IF NOT EXISTS check_rule_coverage (
