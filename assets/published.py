@@ -69,7 +69,17 @@ def aggregates(context: AssetExecutionContext, warehouse: WarehouseResource) -> 
     partitions_def=report_year_partitions,
     backfill_policy=single_run,
     pool=WAREHOUSE_POOL,
-    deps=[*(s.key for s in AGGREGATE_SPECS), "report_cells", "ingest_errors", "check_findings"],
+    deps=[
+        *(s.key for s in AGGREGATE_SPECS),
+        "report_cells",
+        "ingest_errors",
+        "check_findings",
+        "dim_agency_registry",
+        "agency_alias",
+        "compliance_calendar",
+        "agg_compliance_region_year",
+        "agg_format_adoption",
+    ],
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """The files people read: the warehouse (XXGK_DUCKDB_PATH) swapped in atomically, Parquet exports

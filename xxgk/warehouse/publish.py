@@ -38,6 +38,11 @@ EXPORTED_TABLES: tuple[str, ...] = (
     "check_findings",
     "agg_findings_agency_year",
     "agg_rule_violation_rates",
+    "dim_agency_registry",
+    "agency_alias",
+    "compliance_calendar",
+    "agg_compliance_region_year",
+    "agg_format_adoption",
 )
 
 

@@ -1,0 +1,131 @@
+"""Compliance layer: the agency registry, the compliance calendar and its findings, coverage tables.
+
+Did every agency publish, on time, on the year's template, for the right scope? See
+``xxgk.compliance`` for the rules (deadlines as data in ``xxgk/compliance/deadlines.yaml``).
+"""
+
+from collections.abc import Iterator
+
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
+
+from assets.metadata import table_metadata
+from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_run
+from pipelines.resources import WarehouseResource
+from xxgk.compliance.calendar import build_calendar, build_compliance_aggregates, build_registry_tables
+from xxgk.compliance.findings import write_compliance_findings
+from xxgk.compliance.resolve import warehouse_registry
+
+REGISTRY_SPECS = [
+    AssetSpec(
+        "dim_agency_registry",
+        group_name="warehouse",
+        deps=["dim_agency", "dim_report"],
+        description="One row per expected agency × validity period: the periods of the registry CSV "
+        "($XXGK_REGISTRY or registry.csv in the inbox root; 机构改革 renames and mergers as periods of one "
+        "agency) and agencies only seen in reports (source 'observed'). agency_key as dim_agency's.",
+    ),
+    AssetSpec(
+        "agency_alias",
+        group_name="warehouse",
+        deps=["dim_agency", "dim_report"],
+        description="One row per (alias, agency_key): every name an agency is known by (registry names "
+        "and aliases, names printed in reports) with its normalized form and canonical name.",
+    ),
+]
+
+COMPLIANCE_AGG_SPECS = [
+    AssetSpec(
+        "agg_compliance_region_year",
+        group_name="published",
+        deps=["compliance_calendar"],
+        description="One row per (report year, province, level): expected agencies, reported, on time, "
+        "late, undated, missing, not yet due, format mismatches, coverage and on-time rates, days late.",
+    ),
+    AssetSpec(
+        "agg_format_adoption",
+        group_name="published",
+        deps=["dim_report"],
+        description="One row per (report year, level, printed template version): current reports and "
+        "their share of the year-level — the adoption of the 2021 format over time.",
+    ),
+]
+
+_YEAR_SLICE = "year IN (SELECT unnest(?::INTEGER[]))"
+
+
+def _years(context: AssetExecutionContext) -> list[int]:
+    return sorted(int(k) for k in context.partition_keys)
+
+
+@multi_asset(
+    specs=REGISTRY_SPECS,
+    partitions_def=report_year_partitions,
+    backfill_policy=single_run,
+    pool=WAREHOUSE_POOL,
+    can_subset=False,
+)
+def agency_registry(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+    """Rebuild the registry dimension and the alias table (whole tables: they span every year)."""
+    with warehouse.connect() as con:
+        reg = warehouse_registry(con, warehouse.settings.inbox)
+        counts = build_registry_tables(con, reg)
+        for p in reg.problems:
+            context.log.warning(f"registry {reg.path} line {p.line}: {p.code}: {p.message}")
+        problems = [{"line": p.line, "code": p.code, "message": p.message} for p in reg.problems[:20]]
+        for spec in REGISTRY_SPECS:
+            name = spec.key.to_user_string()
+            yield MaterializeResult(
+                asset_key=spec.key,
+                metadata={
+                    **table_metadata(con, name),
+                    "registry": MetadataValue.text(reg.path or "(none)"),
+                    "registry_problems": MetadataValue.json(problems),
+                    "counts": MetadataValue.json(counts),
+                },
+            )
+
+
+@asset(
+    group_name="checks",
+    partitions_def=report_year_partitions,
+    backfill_policy=single_run,
+    pool=WAREHOUSE_POOL,
+    deps=["dim_agency_registry", "agency_alias", "dim_report", "dim_year", "fact_application",
+          "fact_review_litigation", "check_findings"],
+)
+def compliance_calendar(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    """One row per agency × report year expected (registry period, or seen in another year of a
+    collected province) or reported: deadline (by kind, local overrides as data), publication date
+    and its source, status published / late / format_mismatch / missing / not_due, days late.
+
+    Also writes the findings C-MISSING, C-LATE, C-FORMAT and W-AGGREGATE-SUM into check_findings
+    (after the rules engine, which replaces whole years of that table).
+    """
+    years = _years(context)
+    with warehouse.connect() as con:
+        statuses = build_calendar(con, years)
+        findings = write_compliance_findings(con, years)
+        meta = table_metadata(con, "compliance_calendar", _YEAR_SLICE, [years])
+    context.log.info(f"years {years}: {statuses}; findings {findings}")
+    meta["by_status"] = MetadataValue.json(statuses)
+    meta["findings_by_rule"] = MetadataValue.json(findings)
+    return MaterializeResult(metadata=meta)
+
+
+@multi_asset(
+    specs=COMPLIANCE_AGG_SPECS,
+    partitions_def=report_year_partitions,
+    backfill_policy=single_run,
+    pool=WAREHOUSE_POOL,
+    can_subset=False,
+)
+def compliance_aggregates(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[MaterializeResult]:
+    """Replace the coverage / timeliness and format-adoption rows of the run's years."""
+    years = _years(context)
+    with warehouse.connect() as con:
+        build_compliance_aggregates(con, years)
+        for spec in COMPLIANCE_AGG_SPECS:
+            name = spec.key.to_user_string()
+            yield MaterializeResult(asset_key=spec.key, metadata=table_metadata(con, name, _YEAR_SLICE, [years]))
