@@ -58,14 +58,19 @@ _TITLE_META_KEYS = ("标题", "title", "articletitle", "dc.title", "og:title", "
 _STOP_BEFORE_TITLE = set(' \t\r\n。，；：:、！？“”"《》|>')
 
 
+_FIELD_LABEL = re.compile(r"^(?:标题|名称|题名|文件名称|文章标题|信息名称|主题)[:：]")
+
+
 def parse_title(title: str) -> dict[str, Any]:
     """Year, publication year and agency of a report title.
 
     '2019年上海市人民政府办公厅政府信息公开工作年度报告' → year 2019, agency 上海市人民政府办公厅;
     'XX局政府信息公开工作年度报告（2020年发布）' → year None, published_year 2020, agency XX局.
+    A field label copied with the title ('标题：…', '名称：…') and markdown heading marks are dropped.
     """
     t = prepare_text(title).strip()
     t = re.sub(r"\s+", "", t)
+    t = _FIELD_LABEL.sub("", t.lstrip("#"))
     out: dict[str, Any] = {"year": None, "published_year": None, "agency": None}
     m = _PUB_YEAR.search(t)
     if m:
@@ -256,6 +261,26 @@ def _complete_from_body(agency: str, text: str) -> tuple[str, Region] | None:
     return pick.name + agency, pick
 
 
+# characters that OCR and PDF conversion confuse in place names (both directions are tried)
+_CONFUSABLE = {"沐": "沭", "沭": "沐", "洒": "泗", "泗": "洒", "汨": "汩", "汩": "汨", "毫": "亳", "亳": "毫"}
+
+
+def _confusable_region(agency: str, text: str) -> tuple[str, Region] | None:
+    """'沐阳县人民政府' (not a place) → ('沭阳县人民政府', 沭阳县) when exactly one single-character swap of
+    a confusable character in the leading name gives a known region; None otherwise."""
+    gz = gazetteer()
+    found: dict[str, tuple[str, Region]] = {}
+    for i, ch in enumerate(agency[:6]):
+        alt = _CONFUSABLE.get(ch)
+        if alt is None:
+            continue
+        fixed = agency[:i] + alt + agency[i + 1 :]
+        region, prefix, _ = gz.split_prefix(fixed, text)
+        if region is not None and len(prefix) > i:
+            found[fixed] = (fixed, region)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _extend_district(agency: str, prefix: str, region: Region, text: str) -> str:
     """洪泽区人民政府 → 淮安市洪泽区人民政府 when the text itself names it with its city."""
     if region.level != "county" or not region.city or not prefix.endswith(_COUNTY_LIKE):
@@ -390,10 +415,15 @@ def extract_metadata(text: str, title: str | None, meta: dict[str, str], filenam
         region, prefix, rest = gz.split_prefix(agency, text)
         if region is None and not prefix:
             done = _complete_from_body(agency, text)
+            fixed = None if done else _confusable_region(agency, text)
             if done:
                 agency, region = done
                 sources["agency"] = "body"
                 sources["region"] = "body"
+            elif fixed:
+                agency, region = fixed
+                _, prefix, rest = gz.split_prefix(agency, text)
+                sources["agency"] = sources["region"] = "title_confusable"
         else:
             if region is not None:
                 agency = _extend_district(agency, prefix, region, text)
