@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
                     help='JSON weights, e.g. \'{"html": 0.6, "html-gbk": 0.2, "txt": 0.1, "txt-glued": 0.1}\'')
     ap.add_argument("--defect-rates", default=None,
                     help='JSON rates by kind, e.g. \'{"outcome_break": 0.1}\'; "none" for clean reports')
+    ap.add_argument("--truth-dir", default=None, help="truth JSON folder (default OUT/truth)")
+    ap.add_argument("--workers", type=int, default=1, help="render in this many processes (same bytes)")
     args = ap.parse_args(argv)
     rates = None
     if args.defect_rates == "none":
@@ -27,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.defect_rates:
         rates = json.loads(args.defect_rates)
     paths = write_inbox(args.out, seed=args.seed, n_agencies=args.agencies, years=args.years,
-                        media_mix=json.loads(args.media_mix) if args.media_mix else None, defect_rates=rates)
+                        media_mix=json.loads(args.media_mix) if args.media_mix else None, defect_rates=rates,
+                        truth_dir=args.truth_dir, workers=args.workers)
     print(f"wrote {len(paths)} reports and truth/ to {args.out}")
     return 0
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import multiprocessing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from .agencies import build_agencies
+from .agencies import Agency, build_agencies
 from .defects import DefectRates
 from .generate import DEFAULT_MEDIA_MIX, generate_agency
 from .html_render import render_html
@@ -58,44 +59,113 @@ def parse_years(spec: str | Iterable[int]) -> list[int]:
     return sorted(years)
 
 
+def iter_reports(*, seed: int, n_agencies: int, years: Iterable[int],
+                 media_mix: Mapping[str, float] | None = None,
+                 defect_rates: Mapping[str, float] | DefectRates | None = None,
+                 agencies: Sequence[Agency] | None = None) -> Iterator[GeneratedReport]:
+    """The reports one agency at a time (streaming), agencies in hierarchy order, years ascending.
+
+    Paths are set but not yet made unique across agencies (``_unique_name`` does that in order).
+    """
+    rates = DefectRates.from_mapping(defect_rates)
+    years = parse_years(years)
+    for agency in agencies if agencies is not None else build_agencies(seed, n_agencies):
+        for rep in generate_agency(seed, agency, years, rates, media_mix or DEFAULT_MEDIA_MIX):
+            rep.path = relative_path(seed, rep)
+            yield rep
+
+
+def _unique_name(path: str, agency_id: str, seen: set[str]) -> str:
+    """Truth files are keyed by base name: a second report with the same name gets the agency id."""
+    name = path.rsplit("/", 1)[-1]
+    if name in seen:
+        stem, dot, ext = name.rpartition(".")
+        path = path[: -len(name)] + f"{stem}_{agency_id}{dot}{ext}"
+    seen.add(path.rsplit("/", 1)[-1])
+    return path
+
+
 def generate_reports(*, seed: int, n_agencies: int, years: Iterable[int],
                      media_mix: Mapping[str, float] | None = None,
                      defect_rates: Mapping[str, float] | DefectRates | None = None) -> list[GeneratedReport]:
     """All reports (not written), agencies in hierarchy order, years ascending, with paths set."""
-    rates = DefectRates.from_mapping(defect_rates)
-    years = parse_years(years)
     out: list[GeneratedReport] = []
     seen: set[str] = set()
-    for agency in build_agencies(seed, n_agencies):
-        for rep in generate_agency(seed, agency, years, rates, media_mix or DEFAULT_MEDIA_MIX):
-            rep.path = relative_path(seed, rep)
-            name = rep.path.rsplit("/", 1)[-1]
-            if name in seen:  # truth files are keyed by base name: keep them unique
-                stem, dot, ext = name.rpartition(".")
-                rep.path = rep.path[: -len(name)] + f"{stem}_{agency.agency_id}{dot}{ext}"
-            seen.add(rep.path.rsplit("/", 1)[-1])
-            out.append(rep)
+    for rep in iter_reports(seed=seed, n_agencies=n_agencies, years=years, media_mix=media_mix,
+                            defect_rates=defect_rates):
+        rep.path = _unique_name(rep.path, rep.agency.agency_id, seen)
+        out.append(rep)
     return out
+
+
+# One rendered report on its way to disk: (agency id, relative path, file bytes, truth JSON text).
+_Rendered = tuple[str, str, bytes, str]
+
+
+def _truth_text(rep: GeneratedReport, seed: int) -> str:
+    return json.dumps(truth_dict(rep, seed), ensure_ascii=False, indent=1) + "\n"
+
+
+def _render_chunk(args: tuple[int, Sequence[Agency], list[int], Mapping[str, float] | None, DefectRates]
+                  ) -> list[_Rendered]:
+    """Worker: generate and render the reports of a few agencies (bytes and truth text)."""
+    seed, agencies, years, media_mix, rates = args
+    return [(rep.agency.agency_id, rep.path, render(rep), _truth_text(rep, seed))
+            for rep in iter_reports(seed=seed, n_agencies=0, years=years, media_mix=media_mix,
+                                    defect_rates=rates, agencies=agencies)]
+
+
+def _renamed_truth(text: str, path: str) -> str:
+    truth = json.loads(text)
+    truth["file"] = path.rsplit("/", 1)[-1]
+    truth["meta"]["path"] = path
+    return json.dumps(truth, ensure_ascii=False, indent=1) + "\n"
 
 
 def write_inbox(out_dir: str | Path, *, seed: int, n_agencies: int, years: str | Iterable[int],
                 media_mix: Mapping[str, float] | None = None,
-                defect_rates: Mapping[str, float] | DefectRates | None = None) -> list[Path]:
-    """Write the reports under ``out_dir`` and ``out_dir/truth/<file name>.json``; return report paths.
+                defect_rates: Mapping[str, float] | DefectRates | None = None,
+                truth_dir: str | Path | None = None, workers: int = 1,
+                agencies_per_chunk: int = 100) -> list[Path]:
+    """Write the reports under ``out_dir`` and ``<truth_dir>/<file name>.json``; return report paths.
 
-    Deterministic: the same arguments give the same bytes.
+    ``truth_dir`` defaults to ``out_dir/truth``; give a folder outside the inbox when the inbox is fed
+    to the pipeline. Streaming: a few agencies are generated, rendered and written at a time, so memory
+    stays flat at any size. ``workers`` > 1 renders in that many processes; files are still written
+    in order, so the output is byte-identical whatever ``workers`` is. Deterministic: the same
+    arguments give the same bytes.
     """
     root = Path(out_dir)
-    truth_dir = root / "truth"
-    truth_dir.mkdir(parents=True, exist_ok=True)
+    truths = Path(truth_dir) if truth_dir is not None else root / "truth"
+    truths.mkdir(parents=True, exist_ok=True)
+    rates = DefectRates.from_mapping(defect_rates)
+    year_list = parse_years(years)
+    agencies = build_agencies(seed, n_agencies)
+    chunks = [(seed, agencies[i : i + agencies_per_chunk], year_list, media_mix, rates)
+              for i in range(0, len(agencies), agencies_per_chunk)]
     written: list[Path] = []
-    for rep in generate_reports(seed=seed, n_agencies=n_agencies, years=years, media_mix=media_mix,
-                                defect_rates=defect_rates):
-        path = root / rep.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render(rep))
-        truth = truth_dict(rep, seed)
-        (truth_dir / f"{truth['file']}.json").write_text(
-            json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        written.append(path)
+    seen: set[str] = set()
+    made: set[Path] = set()
+
+    def write(batch: list[_Rendered]) -> None:
+        for agency_id, rel, data, truth in batch:
+            final = _unique_name(rel, agency_id, seen)
+            if final != rel:
+                truth = _renamed_truth(truth, final)
+            path = root / final
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            path.write_bytes(data)
+            (truths / f"{final.rsplit('/', 1)[-1]}.json").write_text(truth, encoding="utf-8")
+            written.append(path)
+
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            write(_render_chunk(chunk))
+        return written
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        for batch in pool.imap(_render_chunk, chunks):
+            write(batch)
     return written

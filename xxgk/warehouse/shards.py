@@ -1,0 +1,372 @@
+"""Sharded ingest: plan the work, parse shards to Parquet (any process), load them with one writer.
+
+Three steps, each usable on its own (the Dagster ingest graph runs them as separate ops):
+
+1. ``plan_ingest`` (needs the working database, read only in effect): walk the inbox, reuse the
+   recorded hash of every file whose (path, size, mtime) is unchanged (a stat, no read), hash the
+   others, and list the contents not yet parsed by this parser version, in path order, cut into
+   shards. The scan itself is written to ``<run_dir>/scan/*.parquet``.
+2. ``parse_shard`` (pure: no database): read and parse the shard's files and write the rows of
+   stg_report, stg_cell, stg_text and ingest_errors to ``<run_dir>/shard-<i>/<table>.parquet``.
+3. ``load_run`` (the one writer): in one transaction, record the scan (source_file, manifest_entry,
+   inbox problems) and replace the staging rows of every parsed content with the shards' rows
+   (delete, then insert, by sha256) using DuckDB's ``read_parquet``.
+
+A run that fails before step 3 commits leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from xxgk.inbox import InboxScan, scan_inbox, sha256_file
+from xxgk.ingest import error_id, media_from_name, read_and_parse, stage_report
+from xxgk.parsing.model import PARSER_VERSION
+
+MAX_SHARD_FILES = 5000
+MIN_SHARD_FILES = 200
+TARGET_SHARDS = 8
+_FLUSH_REPORTS = 250
+
+STG_SCHEMAS: dict[str, pa.Schema] = {
+    "stg_report": pa.schema(
+        [
+            ("sha256", pa.string()),
+            ("parser_version", pa.string()),
+            ("media", pa.string()),
+            ("encoding", pa.string()),
+            ("title", pa.string()),
+            ("agency", pa.string()),
+            ("region", pa.string()),
+            ("province", pa.string()),
+            ("city", pa.string()),
+            ("county", pa.string()),
+            ("year", pa.int32()),
+            ("format_version", pa.string()),
+            ("scope", pa.string()),
+            ("published_date", pa.string()),
+            ("published_date_source", pa.string()),
+            ("metadata_sources", pa.string()),
+            ("parse_status", pa.string()),
+            ("n_cells", pa.int32()),
+            ("n_ambiguous", pa.int32()),
+        ]
+    ),
+    "stg_cell": pa.schema(
+        [
+            ("sha256", pa.string()),
+            ("table_code", pa.string()),
+            ("row_code", pa.string()),
+            ("col_code", pa.string()),
+            ("raw_text", pa.string()),
+            ("value", pa.float64()),
+            ("is_blank", pa.bool_()),
+            ("marker", pa.string()),
+            ("unit", pa.string()),
+            ("confidence", pa.float64()),
+            ("alternatives", pa.list_(pa.float64())),
+        ]
+    ),
+    "stg_text": pa.schema([("sha256", pa.string()), ("section", pa.string()), ("text", pa.string())]),
+    "ingest_errors": pa.schema(
+        [
+            ("error_id", pa.string()),
+            ("source_file", pa.string()),
+            ("sha256", pa.string()),
+            ("stage", pa.string()),
+            ("severity", pa.string()),
+            ("code", pa.string()),
+            ("message", pa.string()),
+            ("location", pa.string()),
+        ]
+    ),
+}
+STG_TABLES: tuple[str, ...] = tuple(STG_SCHEMAS)
+
+_SCAN_SCHEMAS: dict[str, pa.Schema] = {
+    "files": pa.schema(
+        [
+            ("path", pa.string()),
+            ("sha256", pa.string()),
+            ("size_bytes", pa.int64()),
+            ("mtime", pa.float64()),
+            ("media", pa.string()),
+        ]
+    ),
+    "manifest": pa.schema(
+        [
+            ("path", pa.string()),
+            ("agency", pa.string()),
+            ("region", pa.string()),
+            ("level", pa.string()),
+            ("year", pa.int32()),
+            ("sector", pa.string()),
+            ("published_date", pa.string()),
+        ]
+    ),
+    "problems": STG_SCHEMAS["ingest_errors"],
+}
+
+
+@dataclass(frozen=True)
+class ShardSpec:
+    """One shard: the contents (sha256, inbox path, absolute path) a parse step reads, in path order."""
+
+    index: int
+    run_dir: str
+    items: tuple[tuple[str, str, str], ...]
+    max_file_bytes: int
+    parse_seconds: float
+
+    @property
+    def out_dir(self) -> Path:
+        return Path(self.run_dir) / f"shard-{self.index:05d}"
+
+
+@dataclass(frozen=True)
+class IngestPlan:
+    """What a run must do: files seen, files whose hash was computed, contents to parse (sharded)."""
+
+    run_dir: str
+    files_seen: int
+    files_hashed: int
+    files_to_parse: int
+    contents_to_parse: int
+    problems: int
+    shards: tuple[ShardSpec, ...]
+
+    def to_json(self) -> str:
+        d = asdict(self)
+        d.pop("shards")
+        return json.dumps(d)
+
+
+def shard_size(n: int) -> int:
+    """Files per shard: ~n/8 (so both cores stay busy on small runs), between 200 and 5,000."""
+    return max(MIN_SHARD_FILES, min(MAX_SHARD_FILES, math.ceil(n / TARGET_SHARDS) if n else 1))
+
+
+def plan_ingest(
+    con: duckdb.DuckDBPyConnection,
+    inbox: Path,
+    run_dir: Path,
+    *,
+    max_file_bytes: int,
+    parse_seconds: float,
+    files_per_shard: int | None = None,
+) -> IngestPlan:
+    """Scan ``inbox``, write the scan to ``run_dir/scan/`` and cut the contents to parse into shards."""
+    scan = scan_inbox(inbox)
+    known = dict(
+        ((p, size, mtime), sha)
+        for p, size, mtime, sha in con.execute(
+            "SELECT path, size_bytes, mtime, sha256 FROM source_file WHERE present"
+        ).fetchall()
+    )
+    hashes: list[str] = []
+    hashed = 0
+    for f in scan.files:
+        sha = known.get((f.path, f.size_bytes, f.mtime))
+        if sha is None:
+            sha = sha256_file(f.abs_path)
+            hashed += 1
+        hashes.append(sha)
+    parsed = {
+        sha
+        for (sha,) in con.execute(
+            "SELECT sha256 FROM stg_report WHERE parser_version = ?", [PARSER_VERSION]
+        ).fetchall()
+    }
+    todo: dict[str, tuple[str, str]] = {}
+    files_to_parse = 0
+    for f, sha in zip(scan.files, hashes, strict=True):
+        if sha in parsed:
+            continue
+        files_to_parse += 1
+        if sha not in todo:  # scan.files is in path order: the first path of a content wins
+            todo[sha] = (f.path, str(f.abs_path))
+    run_dir.mkdir(parents=True, exist_ok=True)
+    _write_scan(run_dir / "scan", scan, hashes)
+    items = [(sha, rel, abs_path) for sha, (rel, abs_path) in todo.items()]
+    size = files_per_shard or shard_size(len(items))
+    shards = tuple(
+        ShardSpec(i, str(run_dir), tuple(items[start : start + size]), max_file_bytes, parse_seconds)
+        for i, start in enumerate(range(0, len(items), size))
+    )
+    return IngestPlan(
+        run_dir=str(run_dir),
+        files_seen=len(scan.files),
+        files_hashed=hashed,
+        files_to_parse=files_to_parse,
+        contents_to_parse=len(items),
+        problems=len(scan.problems),
+        shards=shards,
+    )
+
+
+def _write_scan(out: Path, scan: InboxScan, hashes: list[str]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "path": [f.path for f in scan.files],
+        "sha256": hashes,
+        "size_bytes": [f.size_bytes for f in scan.files],
+        "mtime": [f.mtime for f in scan.files],
+        "media": [media_from_name(f.path) for f in scan.files],
+    }
+    pq.write_table(pa.table(files, schema=_SCAN_SCHEMAS["files"]), out / "files.parquet")
+    manifest = [
+        {
+            "path": e.path,
+            "agency": e.agency,
+            "region": e.region,
+            "level": e.level,
+            "year": e.year,
+            "sector": e.sector,
+            "published_date": e.published_date,
+        }
+        for e in scan.manifest.values()
+    ]
+    pq.write_table(pa.Table.from_pylist(manifest, schema=_SCAN_SCHEMAS["manifest"]), out / "manifest.parquet")
+    problems = {
+        error_id(p.path, p.stage, p.code, p.location, p.message): {
+            "error_id": error_id(p.path, p.stage, p.code, p.location, p.message),
+            "source_file": p.path,
+            "sha256": None,
+            "stage": p.stage,
+            "severity": "error",
+            "code": p.code,
+            "message": p.message,
+            "location": p.location,
+        }
+        for p in scan.problems
+    }
+    pq.write_table(
+        pa.Table.from_pylist(list(problems.values()), schema=_SCAN_SCHEMAS["problems"]), out / "problems.parquet"
+    )
+
+
+def parse_shard(spec: ShardSpec) -> dict[str, int]:
+    """Parse every file of ``spec`` and write its four staging tables as Parquet; returns row counts.
+
+    Pure (no database): runs in any process or on any machine that sees the inbox and the run folder.
+    Rows are flushed every few hundred reports, so memory stays flat whatever the shard size.
+    """
+    out = spec.out_dir
+    tmp = out.with_name(out.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", schema) for name, schema in STG_SCHEMAS.items()}
+    buffers: dict[str, list[dict]] = {name: [] for name in STG_TABLES}
+    counts = dict.fromkeys(STG_TABLES, 0)
+
+    def flush() -> None:
+        for name, rows in buffers.items():
+            if rows:
+                writers[name].write_table(pa.Table.from_pylist(rows, schema=STG_SCHEMAS[name]))
+                counts[name] += len(rows)
+                rows.clear()
+
+    try:
+        for i, (sha, rel, abs_path) in enumerate(spec.items, start=1):
+            report = read_and_parse(
+                Path(abs_path), rel, max_bytes=spec.max_file_bytes, seconds=spec.parse_seconds
+            )
+            staged = stage_report(sha, rel, report)
+            buffers["stg_report"].append(staged.report)
+            buffers["stg_cell"].extend(staged.cells)
+            buffers["stg_text"].extend(staged.texts)
+            buffers["ingest_errors"].extend(staged.issues)
+            if i % _FLUSH_REPORTS == 0:
+                flush()
+        flush()
+    finally:
+        for w in writers.values():
+            w.close()
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)  # a shard folder without .tmp is complete
+    return counts
+
+
+def _sql_str(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def load_run(con: duckdb.DuckDBPyConnection, run_dir: Path, shard_dirs: Sequence[Path]) -> dict[str, int]:
+    """Record the scan and load the shards into the staging tables, in one transaction.
+
+    Delete-then-insert by sha256: loading the same shards twice gives the same tables.
+    Returns the number of rows inserted per staging table.
+    """
+    scan = run_dir / "scan"
+    missing = [d for d in shard_dirs if not (d / "stg_report.parquet").exists()]
+    if missing:
+        raise FileNotFoundError(f"incomplete shard folders: {[str(m) for m in missing[:5]]}")
+    counts = dict.fromkeys(STG_TABLES, 0)
+    con.execute("BEGIN")
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW _scan_files AS "
+            f"SELECT * FROM read_parquet({_sql_str(scan / 'files.parquet')})"
+        )
+        con.execute("UPDATE source_file SET present = FALSE WHERE present")
+        con.execute(
+            "INSERT INTO source_file (path, sha256, size_bytes, mtime, media, present) "
+            "SELECT path, sha256, size_bytes, mtime, media, TRUE FROM _scan_files "
+            "ON CONFLICT (path, sha256) DO UPDATE SET size_bytes = excluded.size_bytes, "
+            "mtime = excluded.mtime, present = TRUE"
+        )
+        con.execute("DELETE FROM manifest_entry")
+        con.execute(
+            "INSERT INTO manifest_entry SELECT path, agency, region, level, year, sector, published_date "
+            f"FROM read_parquet({_sql_str(scan / 'manifest.parquet')})"
+        )
+        con.execute("DELETE FROM ingest_errors WHERE stage IN ('scan', 'manifest')")
+        con.execute(
+            "INSERT INTO ingest_errors SELECT * FROM "
+            f"read_parquet({_sql_str(scan / 'problems.parquet')}) ON CONFLICT DO NOTHING"
+        )
+        if shard_dirs:
+            for name in STG_TABLES:
+                files = "[" + ", ".join(_sql_str(d / f"{name}.parquet") for d in shard_dirs) + "]"
+                con.execute(f"CREATE OR REPLACE TEMP VIEW _shard_{name} AS SELECT * FROM read_parquet({files})")
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _loaded_shas AS SELECT DISTINCT sha256 FROM _shard_stg_report"
+            )
+            for name in STG_TABLES:
+                con.execute(f"DELETE FROM {name} WHERE sha256 IN (SELECT sha256 FROM _loaded_shas)")
+            cols = {name: ", ".join(schema.names) for name, schema in STG_SCHEMAS.items()}
+            for name in ("stg_report", "stg_cell", "stg_text"):
+                counts[name] = _insert(con, f"INSERT INTO {name} ({cols[name]}) SELECT {cols[name]} FROM _shard_{name}")
+            counts["ingest_errors"] = _insert(
+                con,
+                f"INSERT INTO ingest_errors ({cols['ingest_errors']}) "
+                f"SELECT DISTINCT ON (error_id) {cols['ingest_errors']} FROM _shard_ingest_errors "
+                "ON CONFLICT DO NOTHING",
+            )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("_scan_files", *(f"_shard_{n}" for n in STG_TABLES)):
+            con.execute(f"DROP VIEW IF EXISTS {name}")
+    return counts
+
+
+def _insert(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+def remove_run_dir(run_dir: Path) -> None:
+    """Drop a run's shard files once they are loaded (they are a cache of nothing)."""
+    shutil.rmtree(run_dir, ignore_errors=True)
