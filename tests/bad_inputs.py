@@ -164,8 +164,8 @@ def write_bad_inputs(inbox: Path, *, huge: bool = False, sub: str = "bad") -> li
         expect = {(st, c) for st in stage.split("|") for c in codes}
         out.append(BadFile(f"{sub}/{name}", frozenset(expect), loads, what))
 
-    put("truncated.html", base.encode()[: len(base.encode()) // 3], "tables", {"missing_table", "not_a_report"},
-        loads=False, what="HTML cut before T3")
+    put("truncated.html", base.encode()[: len(base.encode()) // 3], "tables", {"missing_table"},
+        loads=True, what="HTML cut before T3 (its T2 is loaded, partial)")
     put("truncated.pdf", split_t3_pdf()[:900], "read", {"corrupt", "read_error"}, what="PDF cut after 900 bytes")
     put("truncated.docx", _docx_zip_truncated(base_docx), "read", {"corrupt"}, what="DOCX zip cut in half")
     put("empty.html", b"", "read", {"empty_file"}, what="zero bytes")
