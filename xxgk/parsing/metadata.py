@@ -3,7 +3,8 @@
 :func:`extract_metadata` is called by the table parser with the whole plain text, the title (may be
 None), page metadata (HTML ``<meta>``, a text header block, PDF properties) and the file name. It
 returns ParsedReport field values plus ``metadata_sources`` (field → 'title' | 'preamble' | 'body' |
-'filename' | 'page_meta' | 'header' | 'signature'). It never guesses wildly: a value without clear
+'filename' | 'page_meta' | 'header' | 'signature'; a publication date may also come from a
+CMS file name 't20200120_80576.htm'). It never guesses wildly: a value without clear
 evidence is None (the ingest layer may fill it from a manifest). Pure Python.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
@@ -34,17 +36,25 @@ def _cn_small(s: str) -> int:
     return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
 
 
+_FW_ANY = re.compile("[０-９　]")
+_SP_BEFORE_DATE_WORD = re.compile(r"(?<=\d)[ \t]+(?=[年月日])")
+_SP_AFTER_DATE_WORD = re.compile(r"(?<=[年月])[ \t]+(?=\d)")
+
+
+@lru_cache(maxsize=32)
 def prepare_text(text: str) -> str:
     """Arabic digits everywhere dates are read: full-width digits, 二〇一九年 → 2019年,
     2020年一月二十日 → 2020年1月20日, and no spaces inside dates ('2023 年 1 月' → '2023年1月')."""
-    s = text.translate(_FW_DIGITS)
+    s = text.translate(_FW_DIGITS) if _FW_ANY.search(text) else text
+    if "年" not in s and "月" not in s and "日" not in s:
+        return s  # every rewrite below needs 年, 月 or 日
     s = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGIT[c]) for c in m.group(1)), s)
     s = _CN_MD.sub(
         lambda m: f"{m.group(1)}{_cn_small(m.group(2))}月" + (f"{_cn_small(m.group(3))}日" if m.group(3) else ""),
         s,
     )
-    s = re.sub(r"(?<=\d)[ \t]+(?=[年月日])", "", s)
-    s = re.sub(r"(?<=[年月])[ \t]+(?=\d)", "", s)
+    s = _SP_BEFORE_DATE_WORD.sub("", s)
+    s = _SP_AFTER_DATE_WORD.sub("", s)
     return s
 
 
@@ -227,6 +237,23 @@ def date_from_signature(text: str) -> str | None:
     return _iso(m)
 
 
+_FILENAME_DATE = re.compile(r"^t((?:19|20)\d{2})(\d{2})(\d{2})_\d+\.\w+$")
+
+
+def date_from_filename(filename: str, year: int | None = None) -> str | None:
+    """ISO date of a CMS article file name ('t20200120_80576.htm': the page's publication date), or None.
+
+    Only the TRS-style ``t<YYYYMMDD>_<id>`` name counts; a date not after the report year is ignored.
+    """
+    m = _FILENAME_DATE.match(PurePath(filename).name) if filename else None
+    if not m:
+        return None
+    iso = _iso(m)
+    if iso and year is not None and int(iso[:4]) <= year:
+        return None
+    return iso
+
+
 # ---------------------------------------------------------------------------------------------------
 # agency and region
 _SHORT_FOLLOWERS = r"(?:人民)?政府|门户|[\u4e00-\u9fff]{0,6}?(?:局|委员会|办公室|厅|中心)"
@@ -407,6 +434,9 @@ def extract_metadata(text: str, title: str | None, meta: dict[str, str], filenam
         if m:
             out["year"], sources["year"] = int(m.group(1)), "filename"
 
+    if out["published_date"] is None and (pub := date_from_filename(filename, out["year"])) is not None:
+        out["published_date"], out["published_date_source"] = pub, "filename"
+
     # ---- agency and region
     agency = parsed["agency"] if parsed else None
     rest: str | None = None
@@ -449,6 +479,7 @@ def extract_metadata(text: str, title: str | None, meta: dict[str, str], filenam
 
 
 __all__ = [
+    "date_from_filename",
     "extract_metadata",
     "parse_header_block",
     "parse_title",
