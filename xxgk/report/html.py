@@ -1,129 +1,250 @@
-"""The static HTML report (``published/report.html``): works offline, charts as inline SVG."""
+"""The static HTML report (``published/report.html`` + ``published/agencies/<agency_key>.html``).
+
+Works offline: charts are inline SVG, tables carry a CSV download as a data: URI, no script and no
+external resource. Sections: volume and outcomes by year; refusal and correction rates by province
+and by sector; rule-violation rates; zero-filled share; coverage (agencies expected but silent);
+an index of agencies, each with a page of its yearly figures and findings.
+"""
 
 from __future__ import annotations
 
 import html
 import os
+import shutil
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 import pandas as pd
 
+from xxgk.report import queries as q
+from xxgk.report.svg import bar_chart, heat_table, stacked_columns
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[
-            0
-        ]
-    )
+STYLE = (
+    "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+    "h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:2em}"
+    "table{border-collapse:collapse;font-size:13px;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px}"
+    "caption{text-align:left;font-weight:bold;padding:4px 0}.tbl{margin:1em 0;overflow-x:auto}"
+    ".csv{font-size:12px}.note{color:#555;font-size:13px}.empty{color:#888}"
+    "table.heat td{text-align:right;min-width:4em}nav a{margin-right:1em}"
+)
 
 
-def _bar_chart(labels: list[str], values: list[float], title: str, fmt: str = "{:,.0f}") -> str:
-    """A horizontal bar chart as inline SVG."""
-    if not values:
-        return f"<p><em>{html.escape(title)}: no data</em></p>"
-    width, bar_h, label_w = 640, 22, 170
-    top = max(max(values), 1e-9)
+def _csv_link(frame: pd.DataFrame, name: str) -> str:
+    uri = "data:text/csv;charset=utf-8," + quote("\ufeff" + frame.to_csv(index=False))
+    return f'<a class="csv" download="{html.escape(name)}.csv" href="{html.escape(uri)}">⬇ CSV ({len(frame)} rows)</a>'
+
+
+def _cell(v: object) -> str:
+    """One table cell's text: '—' for missing, numbers grouped, everything escaped."""
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.0f}" if v.is_integer() and abs(v) < 1e15 else f"{v:,.3g}"
+    return html.escape(str(v))
+
+
+def frame_table(frame: pd.DataFrame, table_id: str, *, links: dict[str, str] | None = None, limit: int = 500) -> str:
+    """A DataFrame as an HTML table with its CSV download (the full frame, even when the view is cut).
+
+    ``links`` maps a column to an href template filled from the row (``agencies/{agency_key}.html``).
+    """
+    if frame.empty:
+        return '<p class="empty">(no rows)</p>'
+    links = links or {}
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
-    for i, (label, v) in enumerate(zip(labels, values, strict=True)):
-        w = (width - label_w - 80) * (v / top if v == v else 0)
-        y = 28 + i * bar_h
-        rows.append(
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{html.escape(str(label))}</text>'
-            f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{bar_h - 6}" fill="#3a6ea5"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + 15}">{html.escape(fmt.format(v) if v == v else "—")}</text>'
-        )
-    height = 36 + bar_h * len(values)
+    for row in frame.head(limit).to_dict("records"):
+        tds = []
+        for col, v in row.items():
+            text = _cell(v)
+            if col in links:
+                text = f'<a href="{html.escape(links[col].format(**row))}">{text}</a>'
+            tds.append(f"<td>{text}</td>")
+        rows.append(f"<tr>{''.join(tds)}</tr>")
+    more = ""
+    if len(frame) > limit:
+        more = f'<p class="note">first {limit} of {len(frame)} rows shown; the CSV has all.</p>'
     return (
-        f'<svg class="chart" role="img" aria-label="{html.escape(title)}" width="{width}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">'
-        f'<text x="0" y="16" font-weight="bold">{html.escape(title)}</text>{"".join(rows)}</svg>'
+        f'<div class="tbl">{_csv_link(frame, table_id)}<table id="{html.escape(table_id)}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}</div>"
     )
 
 
-def _frame_table(frame: pd.DataFrame, table_id: str) -> str:
+def _page(title: str, body: str) -> str:
     return (
-        f'<div class="tbl"><a download="{table_id}.csv" href="data:text/csv;charset=utf-8,'
-        f'{html.escape(_csv_uri(frame))}">CSV</a>'
-        + frame.to_html(index=False, table_id=table_id, na_rep="—", float_format=lambda v: f"{v:,.3g}")
-        + "</div>"
+        f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width"><style>{STYLE}</style></head><body>{body}</body></html>'
     )
 
 
-def _csv_uri(frame: pd.DataFrame) -> str:
-    from urllib.parse import quote
+def _heat(frame: pd.DataFrame, group: str, value: str, title: str, table_id: str) -> str:
+    if frame.empty:
+        return ""
+    years = [str(y) for y in sorted(frame.year.unique())]
+    groups = [str(g) for g in frame[group].drop_duplicates()]
+    cells = {(str(r[group]), str(r["year"])): r[value] for r in frame.to_dict("records")}
+    return heat_table(groups, years, cells, title, table_id)
 
-    return quote("\ufeff" + frame.to_csv(index=False))
+
+def _section_years(con: duckdb.DuckDBPyConnection) -> list[str]:
+    frame = q.by_year(con)
+    if frame.empty:
+        return ['<h2 id="volume">Volume and outcomes by year</h2><p class="empty">no reports yet</p>']
+    years = [str(y) for y in frame.year]
+    return [
+        '<h2 id="volume">Volume and outcomes by year</h2>',
+        '<p class="note">Current reports only (one per agency-year). T3 row 1 收到申请, row 3 办理结果.</p>',
+        bar_chart(years, frame.received.tolist(), "Applications received (T3 row 1, 总计)"),
+        stacked_columns(
+            years, {label: frame[col].tolist() for col, label in q.OUTCOMES.items()}, "Outcomes of concluded requests"
+        ),
+        frame_table(frame, "by_year"),
+    ]
 
 
-def build_report_html(con: duckdb.DuckDBPyConnection) -> str:
-    parts: list[str] = ["<h1>政府信息公开工作年度报告 · 数据报告</h1>"]
-    if _table_exists(con, "agg_agency_year"):
-        by_year = con.execute(
-            "SELECT year, count(*) AS reports, sum(received) AS received, sum(concluded) AS concluded, "
-            "sum(disclosed) AS disclosed, sum(refused) AS refused, sum(reviews) AS reviews, "
-            "sum(lawsuits) AS lawsuits FROM agg_agency_year GROUP BY year ORDER BY year"
-        ).df()
-        parts.append("<h2>Volume and outcomes by year</h2>")
+def _section_rates(con: duckdb.DuckDBPyConnection) -> list[str]:
+    parts = ['<h2 id="rates">Refusal and correction rates</h2>']
+    parts.append('<p class="note">Refusal = 不予公开 / 办结; correction = 行政复议被纠错 / 复议总数.</p>')
+    for table, group, label in (("agg_region_year", "province", "province"), ("agg_sector_year", "sector", "sector")):
+        frame = q.rates(con, table, group)
+        if frame.empty:
+            continue
+        parts.append(_heat(frame, group, "refusal_rate", f"Refusal rate by {label} and year", f"refusal_{label}"))
         parts.append(
-            _bar_chart(
-                [str(y) for y in by_year.year],
-                by_year.received.fillna(0).tolist(),
-                "Applications received (T3 row 1, 总计)",
-            )
+            _heat(frame, group, "review_correction_rate", f"Review correction rate by {label}", f"correction_{label}")
         )
-        parts.append(_frame_table(by_year, "by_year"))
-    if _table_exists(con, "agg_region_year"):
-        regions = con.execute(
-            "SELECT year, province, reports, received, refusal_rate, review_correction_rate "
-            "FROM agg_region_year ORDER BY year, province"
-        ).df()
-        latest = regions[regions.year == regions.year.max()] if len(regions) else regions
-        parts.append("<h2>Refusal rate by province (latest year)</h2>")
-        parts.append(
-            _bar_chart(
-                latest.province.tolist(),
-                latest.refusal_rate.fillna(0).tolist(),
-                "Refused / concluded",
-                "{:.1%}",
-            )
-        )
-        parts.append(_frame_table(regions, "by_region"))
-    if _table_exists(con, "check_findings"):
-        rules = con.execute(
-            "SELECT rule_id, severity, count(*) AS findings, count(DISTINCT report_id) AS reports "
-            "FROM check_findings WHERE status = 'fail' GROUP BY ALL ORDER BY findings DESC"
-        ).df()
-        parts.append("<h2>Rule violations</h2>")
-        parts.append(
-            _bar_chart(
-                rules.rule_id.tolist(), rules.reports.astype(float).tolist(), "Reports breaking each rule"
-            )
-        )
-        parts.append(_frame_table(rules, "rules"))
-    if _table_exists(con, "ingest_errors"):
-        errors = con.execute(
-            "SELECT stage, code, count(*) AS n FROM ingest_errors WHERE severity = 'error' GROUP BY ALL "
-            "ORDER BY n DESC"
-        ).df()
-        parts.append("<h2>Files that could not be read fully</h2>")
-        parts.append(_frame_table(errors, "ingest_errors"))
-    style = (
-        "body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
-        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px}"
-        ".tbl{margin:1em 0}.tbl a{font-size:12px;float:right}"
+        parts.append(frame_table(frame, f"rates_by_{label}", limit=200))
+    return parts
+
+
+def _section_rules(con: duckdb.DuckDBPyConnection) -> list[str]:
+    frame = q.rule_rates(con)
+    parts = ['<h2 id="rules">Rule violations</h2>']
+    if frame.empty:
+        return [*parts, '<p class="empty">no checks run yet</p>']
+    overall = (
+        frame.groupby("rule_id", as_index=False)[["reports_checked", "reports_violating"]]
+        .sum()
+        .assign(rate=lambda f: f.reports_violating / f.reports_checked.where(f.reports_checked > 0))
+        .sort_values("rate", ascending=False)
     )
-    return (
-        '<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>xxgk report</title>'
-        f"<style>{style}</style></head><body>{''.join(parts)}</body></html>"
+    parts.append(
+        bar_chart(overall.rule_id.tolist(), overall.rate.tolist(), "Share of checked reports violating", "{:.1%}")
     )
+    parts.append(_heat(frame, "rule_id", "violation_rate", "Violation rate by rule and year", "rule_heat"))
+    parts.append(frame_table(frame, "rule_violation_rates"))
+    return parts
+
+
+def _section_zero(con: duckdb.DuckDBPyConnection) -> list[str]:
+    frame = q.zero_filled(con)
+    if frame.empty:
+        return []
+    return [
+        '<h2 id="zero">Zero-filled reports</h2>',
+        '<p class="note">A report is zero-filled when every number it prints in T3 is 0.</p>',
+        bar_chart([str(y) for y in frame.year], frame.zero_filled_share.tolist(), "Zero-filled share", "{:.1%}"),
+        frame_table(frame, "zero_filled"),
+    ]
+
+
+def _section_coverage(con: duckdb.DuckDBPyConnection) -> list[str]:
+    summary, missing = q.coverage(con)
+    if summary.empty:
+        return []
+    years = [str(y) for y in summary.year]
+    return [
+        '<h2 id="coverage">Coverage: who published nothing</h2>',
+        stacked_columns(
+            years, {"reported": summary.reported.tolist(), "missing": summary.missing.tolist()}, "Agencies expected"
+        ),
+        frame_table(summary, "coverage"),
+        "<h3>Agencies expected but without a report</h3>",
+        frame_table(missing, "coverage_missing", links={"agency": "agencies/{agency_key}.html"}),
+    ]
+
+
+def _section_agencies(index: pd.DataFrame) -> list[str]:
+    if index.empty:
+        return []
+    return [
+        '<h2 id="agencies">Agencies</h2>',
+        frame_table(index, "agencies", links={"agency": "agencies/{agency_key}.html"}, limit=5000),
+    ]
+
+
+def build_report_html(con: duckdb.DuckDBPyConnection, index: pd.DataFrame | None = None) -> str:
+    """The main page."""
+    index = q.agencies(con) if index is None else index
+    nav = "".join(
+        f'<a href="#{a}">{t}</a>'
+        for a, t in (
+            ("volume", "Volume"),
+            ("rates", "Rates"),
+            ("rules", "Rules"),
+            ("zero", "Zero-filled"),
+            ("coverage", "Coverage"),
+            ("agencies", "Agencies"),
+        )
+    )
+    parts = [
+        "<h1>政府信息公开工作年度报告 · 数据报告</h1>",
+        f"<nav>{nav}</nav>",
+        *_section_years(con),
+        *_section_rates(con),
+        *_section_rules(con),
+        *_section_zero(con),
+        *_section_coverage(con),
+        *_section_agencies(index),
+    ]
+    return _page("xxgk report", "".join(parts))
+
+
+def agency_page(agency: dict, years: pd.DataFrame, findings: pd.DataFrame) -> str:
+    """One agency: where it sits, its figures by year, its findings."""
+    name = str(agency["agency"])
+    where = " · ".join(str(agency[k]) for k in ("province", "city", "county", "level", "sector") if agency.get(k))
+    parts = [f'<p><a href="../report.html">← report</a></p><h1>{html.escape(name)}</h1>']
+    parts.append(f'<p class="note">{html.escape(where)}</p>')
+    if not years.empty:
+        cols = ["year", "received", "carried_in", "concluded", *q.OUTCOMES, "carried_forward", "reviews", "lawsuits"]
+        cols = [c for c in cols if c in years.columns]
+        parts.append(bar_chart([str(y) for y in years.year], years.received.tolist(), "Applications received"))
+        parts.append(frame_table(years[cols], "figures"))
+    fails = findings[findings.status == "fail"] if not findings.empty else findings
+    parts.append(f"<h2>Findings ({len(fails)} failing, {len(findings) - len(fails)} incomplete)</h2>")
+    parts.append(frame_table(findings.drop(columns=["agency_key"], errors="ignore"), "findings"))
+    return _page(name, "".join(parts))
+
+
+def _write_agency_pages(con: duckdb.DuckDBPyConnection, index: pd.DataFrame, out_dir: Path) -> int:
+    """Every agency page into a fresh folder, swapped over ``out_dir`` (readers never see a mix)."""
+    staging = out_dir.parent / f".{out_dir.name}.{uuid.uuid4().hex[:8]}.tmp"
+    staging.mkdir(parents=True)
+    years, findings = q.agency_details(con)
+    by_years = dict(tuple(years.groupby("agency_key"))) if not years.empty else {}
+    by_findings = dict(tuple(findings.groupby("agency_key"))) if not findings.empty else {}
+    empty = pd.DataFrame(columns=["status"])
+    for agency in index.to_dict("records"):
+        key = agency["agency_key"]
+        page = agency_page(agency, by_years.get(key, pd.DataFrame()), by_findings.get(key, empty))
+        (staging / f"{key}.html").write_text(page, encoding="utf-8")
+    old = out_dir.parent / f".{out_dir.name}.old.{uuid.uuid4().hex[:8]}"
+    if out_dir.exists():
+        os.replace(out_dir, old)
+    os.replace(staging, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return len(index)
 
 
 def write_report(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
-    """Write the report atomically to ``path``."""
+    """Write the report to ``path`` and the agency pages to ``path.parent / 'agencies'``, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    index = q.agencies(con)
+    _write_agency_pages(con, index, path.parent / "agencies")
     tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}.tmp"
-    tmp.write_text(build_report_html(con), encoding="utf-8")
+    tmp.write_text(build_report_html(con, index), encoding="utf-8")
     os.replace(tmp, path)
     return path

@@ -1,0 +1,151 @@
+"""The data behind the report: one function per section, each a DataFrame (empty if its tables are absent).
+
+Every function reads the published tables only and tolerates a warehouse where a layer has not been
+built yet (an empty frame, never an exception).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+OUTCOMES = {
+    "disclosed": "予以公开",
+    "partly_disclosed": "部分公开",
+    "refused": "不予公开",
+    "unable": "无法提供",
+    "not_processed": "不予处理",
+    "other_processed": "其他处理",
+}
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def by_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per report year: reports and the T3/T4 headline sums (current reports)."""
+    if "agg_agency_year" not in tables(con):
+        return pd.DataFrame()
+    outcome_sums = ", ".join(f"sum({c}) AS {c}" for c in OUTCOMES)
+    return con.execute(
+        f"SELECT year, count(*) AS reports, sum(received) AS received, sum(carried_in) AS carried_in, "
+        f"sum(concluded) AS concluded, {outcome_sums}, sum(carried_forward) AS carried_forward, "
+        "sum(reviews) AS reviews, sum(reviews_corrected) AS reviews_corrected, sum(lawsuits) AS lawsuits, "
+        "sum(lawsuits_corrected) AS lawsuits_corrected FROM agg_agency_year GROUP BY year ORDER BY year"
+    ).df()
+
+
+def rates(con: duckdb.DuckDBPyConnection, table: str, group: str) -> pd.DataFrame:
+    """agg_region_year / agg_sector_year: one row per (year, group) with refusal and correction rates."""
+    if table not in tables(con):
+        return pd.DataFrame()
+    return con.execute(
+        f"SELECT year, {group}, reports, received, concluded, refused, refusal_rate, reviews, "
+        f"reviews_corrected, review_correction_rate FROM {table} ORDER BY {group}, year"
+    ).df()
+
+
+def rule_rates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per (rule, year): reports checked, reports violating (status 'fail'), violation rate."""
+    have = tables(con)
+    if "check_rule_coverage" in have:
+        return con.execute(
+            "SELECT rule_id, year, count(DISTINCT report_id) FILTER (WHERE n_checked > 0) AS reports_checked, "
+            "count(DISTINCT report_id) FILTER (WHERE n_fail > 0) AS reports_violating, "
+            "reports_violating / nullif(reports_checked, 0) AS violation_rate "
+            "FROM check_rule_coverage GROUP BY ALL ORDER BY rule_id, year"
+        ).df()
+    if "check_findings" not in have:
+        return pd.DataFrame()
+    return con.execute(
+        "WITH n AS (SELECT year, count(*) AS reports FROM dim_report WHERE is_current GROUP BY year) "
+        "SELECT f.rule_id, f.year, any_value(n.reports) AS reports_checked, "
+        "count(DISTINCT f.report_id) AS reports_violating, reports_violating / reports_checked AS violation_rate "
+        "FROM check_findings f JOIN n USING (year) WHERE f.status = 'fail' GROUP BY ALL ORDER BY ALL"
+    ).df()
+
+
+def zero_filled(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per year: reports, reports whose every printed T3 number is 0, and their share."""
+    if "fact_application" not in tables(con):
+        return pd.DataFrame()
+    return con.execute(
+        """
+        WITH per_report AS (
+            SELECT r.year, r.report_id, count(f.value) AS printed, count(f.value) FILTER (WHERE f.value = 0) AS zeros
+            FROM dim_report r LEFT JOIN fact_application f USING (report_id)
+            WHERE r.is_current GROUP BY ALL)
+        SELECT year, count(*) AS reports, count(*) FILTER (WHERE printed > 0 AND zeros = printed) AS zero_filled,
+               zero_filled / count(*) AS zero_filled_share
+        FROM per_report GROUP BY year ORDER BY year
+        """
+    ).df()
+
+
+def coverage(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per year: expected, reported, missing; the agencies expected but with no report, by year)."""
+    if "compliance_calendar" in tables(con):
+        summary = con.execute(
+            "SELECT year, count(*) FILTER (WHERE expected) AS expected, "
+            "count(*) FILTER (WHERE report_id IS NOT NULL) AS reported, "
+            "count(*) FILTER (WHERE expected AND report_id IS NULL) AS missing "
+            "FROM compliance_calendar GROUP BY year ORDER BY year"
+        ).df()
+        missing = con.execute(
+            "SELECT year, agency_name AS agency, level, province, city, county, status, agency_key "
+            "FROM compliance_calendar WHERE expected AND report_id IS NULL ORDER BY year DESC, agency_name"
+        ).df()
+        return summary, missing
+    if "agg_agency_year" not in tables(con):
+        return pd.DataFrame(), pd.DataFrame()
+    # No calendar: an agency that reported in some year is expected in every year of the warehouse.
+    missing = con.execute(
+        "SELECT y.year, a.agency_name AS agency, a.level, a.province, a.city, a.county, 'missing' AS status, "
+        "a.agency_key FROM dim_agency a CROSS JOIN (SELECT DISTINCT year FROM agg_agency_year) y "
+        "WHERE a.agency_key IN (SELECT agency_key FROM agg_agency_year) AND NOT EXISTS "
+        "(SELECT 1 FROM agg_agency_year g WHERE g.agency_key = a.agency_key AND g.year = y.year) "
+        "ORDER BY y.year DESC, a.agency_name"
+    ).df()
+    summary = con.execute(
+        "SELECT year, (SELECT count(DISTINCT agency_key) FROM agg_agency_year) AS expected, "
+        "count(*) AS reported FROM agg_agency_year GROUP BY year ORDER BY year"
+    ).df()
+    summary["missing"] = summary.expected - summary.reported
+    return summary, missing
+
+
+def agencies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per agency with a report: where it sits, years reported, failing findings."""
+    have = tables(con)
+    if "agg_agency_year" not in have:
+        return pd.DataFrame()
+    findings = (
+        "(SELECT count(*) FROM check_findings f JOIN dim_report r USING (report_id) "
+        "WHERE r.agency_key = g.agency_key AND f.status = 'fail')"
+        if "check_findings" in have
+        else "0"
+    )
+    return con.execute(
+        "SELECT agency_key, any_value(agency) AS agency, any_value(level) AS level, "
+        "any_value(sector) AS sector, any_value(province) AS province, any_value(city) AS city, "
+        "any_value(county) AS county, count(*) AS years_reported, min(year) AS first_year, "
+        f"max(year) AS last_year, {findings} AS failing_findings "
+        "FROM agg_agency_year g GROUP BY agency_key ORDER BY province, city NULLS FIRST, county NULLS FIRST, agency"
+    ).df()
+
+
+def agency_details(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(agg_agency_year rows, check_findings rows with the agency_key) for every agency at once."""
+    have = tables(con)
+    years = con.execute("SELECT * FROM agg_agency_year ORDER BY year").df() if "agg_agency_year" in have else None
+    if "check_findings" in have:
+        findings = con.execute(
+            "SELECT r.agency_key, f.year, f.rule_id, f.severity, f.status, f.message, "
+            "array_to_string(f.cells, ' ') AS cells, f.expected, f.actual, r.source_file "
+            "FROM check_findings f JOIN dim_report r USING (report_id) "
+            "ORDER BY f.year DESC, f.status, f.severity, f.rule_id"
+        ).df()
+    else:
+        findings = pd.DataFrame()
+    return (years if years is not None else pd.DataFrame()), findings
