@@ -72,11 +72,21 @@ def _cell_text(node: Node) -> str:
     return _clean("".join(parts))
 
 
-def _span(node: Node, name: str) -> int:
-    raw = (node.attributes.get(name) or "1").strip()
-    m = re.match(r"\d+", raw)
+_DIGITS = re.compile(r"\d+")
+
+
+def _span(attrs: dict[str, str | None], name: str) -> int:
+    raw = attrs.get(name)
+    if not raw:
+        return 1
+    m = _DIGITS.match(raw.strip())
     n = int(m.group()) if m else 1
     return min(max(n, 1), 200)
+
+
+def _grid_cell(td: Node) -> GridCell:
+    attrs = td.attributes
+    return GridCell(_cell_text(td), _span(attrs, "rowspan"), _span(attrs, "colspan"))
 
 
 def _has_inner_table(node: Node) -> bool:
@@ -92,11 +102,7 @@ def _read_table(node: Node, index: int) -> Table:
             owner = owner.parent
         if owner is None or owner.mem_id != node.mem_id:
             continue
-        cells = [
-            GridCell(_cell_text(td), _span(td, "rowspan"), _span(td, "colspan"))
-            for td in tr.iter()
-            if td.tag in ("td", "th")
-        ]
+        cells = [_grid_cell(td) for td in tr.iter() if td.tag in ("td", "th")]
         rows.append(cells)
     return Table(rows=rows, location=f"table {index}")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from xxgk.parsing import labels as L
 from xxgk.parsing.document import Document, Table
@@ -52,12 +53,23 @@ class Captures:
 
 def split_row(texts: list[str]) -> tuple[str, list[str]]:
     """(label, value cells): the label is every non-value cell up to the last one."""
+    label, values = _split_row(tuple(texts))
+    return label, list(values)
+
+
+@lru_cache(maxsize=4096)
+def _split_row(texts: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    label, values = _split_row_uncached(texts)
+    return label, tuple(values)
+
+
+def _split_row_uncached(texts: tuple[str, ...]) -> tuple[str, list[str]]:
     last = -1
     for i, t in enumerate(texts):
         if t and not is_value_like(t):
             last = i
     label = "".join(t for t in texts[: last + 1] if t)
-    values = texts[last + 1 :]
+    values = list(texts[last + 1 :])
     if last >= 0:
         # a label cell that also holds the row's numbers ("1.属于国家秘密 0 0 0 ...")
         tail = _label_tail(texts[last])
