@@ -194,7 +194,7 @@ def _parse_document(doc: Document, report: ParsedReport, filename: str) -> None:
         return
     fmt = load_format(fmt_version)
     cells: list[ParsedCell] = []
-    cells += resolve_t2(caps, fmt, report.issues)
+    cells += resolve_t2(caps, fmt, report.issues, doc.text)
     cells += resolve_t3(caps, fmt, report.issues)
     cells += resolve_t4(caps, report.issues)
     report.cells = cells

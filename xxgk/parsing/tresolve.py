@@ -10,6 +10,7 @@ alternatives and an ``ambiguous_glued_digits`` issue. Printed numbers are never 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -327,8 +328,51 @@ def resolve_t4(caps: Captures, issues: list[ParseIssue]) -> list[ParsedCell]:
 
 
 # --- T2 ----------------------------------------------------------------------------------------------
-def resolve_t2(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> list[ParsedCell]:
-    """T2 cells, columns by position within each row of the detected format."""
+# Counts of T2 (一) quoted in the narrative ('现行有效行政规范性文件698件', '制发行政规范性文件62件'):
+# (column kind, row, pattern). Used only to pick among equally fitting readings of a glued run.
+_DOC = r"(?:的)?(?:行政)?规范性文件"
+_T2_EVIDENCE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("valid", "20.1.2", re.compile(rf"现行有效{_DOC}(?:共|达)?(\d+)件")),
+    ("made", "20.1.2", re.compile(rf"(?:本年度?|全年)?(?:制发|新制作|印发){_DOC}(?:共|达)?(\d+)件")),
+    ("valid", "20.1.1", re.compile(r"现行有效(?:的)?规章(?:共|达)?(\d+)件")),
+    ("made", "20.1.1", re.compile(r"(?:制发|新制作|制定)(?:的)?规章(?:共|达)?(\d+)件")),
+)
+_COL_KIND = {"made": "made", "new_made": "made", "valid": "valid"}
+
+
+def _narrative_evidence(text: str, row: str, cols: tuple[str, ...]) -> dict[int, set[float]]:
+    """Column index → the values the narrative quotes for that T2 (一) column (all mentions)."""
+    out: dict[int, set[float]] = {}
+    if not text:
+        return out
+    for kind, r, pat in _T2_EVIDENCE:
+        if r != row:
+            continue
+        for i, col in enumerate(cols):
+            if _COL_KIND.get(col) == kind:
+                vals = {float(m.group(1)) for m in pat.finditer(text)}
+                if vals:
+                    out.setdefault(i, set()).update(vals)
+    return out
+
+
+def _pick_by_evidence(readings: list[Reading], evidence: dict[int, set[float]]) -> Reading | None:
+    """The one reading agreeing with every quoted figure; None when none or several do."""
+    if not evidence:
+        return None
+    fits = [r for r in readings if all(r.values[i] in vals for i, vals in evidence.items())]
+    return fits[0] if len(fits) == 1 else None
+
+
+def resolve_t2(
+    caps: Captures, fmt: FormatModel, issues: list[ParseIssue], text: str = ""
+) -> list[ParsedCell]:
+    """T2 cells, columns by position within each row of the detected format.
+
+    A glued run with several equally fitting readings is resolved only by unique evidence: the one
+    reading that agrees with the counts the narrative quotes for that row (``text``); its cells keep
+    the other readings as ``alternatives``. Otherwise the cells stay flagged as ambiguous.
+    """
     cells: list[ParsedCell] = []
     seen: set[str] = set()
     for cap in caps.t2:
@@ -354,6 +398,22 @@ def resolve_t2(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> li
         if r is None:
             continue
         chosen = r.readings[0] if len(r.readings) == 1 else None
+        if chosen is None and r.direct is None:
+            picked = _pick_by_evidence(r.readings, _narrative_evidence(text, cap.row, cols))
+            if picked is not None:
+                start = len(cells)
+                _emit("T2", cap.row, r, picked, [], cells, issues, False)
+                for i, c in enumerate(cells[start:]):
+                    others = sorted({x.values[i] for x in r.readings if x.values[i] is not None} - {c.value})
+                    c.alternatives = tuple(others)  # type: ignore[arg-type]
+                    c.confidence = CONF_GLUED_CHOSEN
+                issues.append(ParseIssue(
+                    "cells", "info", "glued_resolved_by_narrative",
+                    f"run {' '.join(cap.cells)!r}: {len(r.readings)} readings fit; the narrative's figures "
+                    f"leave only {','.join(picked.texts)}",
+                    f"T2 row {cap.row} ({cap.location})",
+                ))  # fmt: skip
+                continue
         _emit("T2", cap.row, r, chosen, r.readings if chosen is None else [], cells, issues, False)
     return cells
 
