@@ -1,5 +1,5 @@
-"""The inbox sensor: a run of ``annual_reports_job`` for each report year whose files appeared,
-changed or disappeared since the last tick.
+"""The inbox sensor: a run of ``annual_reports_job`` over the report years whose files appeared,
+changed or disappeared since the last tick (one partition, or one run over a range of years).
 
 Cheap by design: a tick walks the inbox (``xxgk.inbox.scan_inbox``: names, sizes, mtimes, manifests)
 and reads at most the first 8 KB of a new or changed file. Nothing is parsed here; a file's report
@@ -33,6 +33,7 @@ from dagster import (
     SkipReason,
     sensor,
 )
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from pipelines.jobs import annual_reports_job
 from pipelines.partitions import FIRST_REPORT_YEAR, report_year_partitions
@@ -106,25 +107,28 @@ def inbox_changes(scan: InboxScan, cursor: Cursor, latest_year: int) -> tuple[di
 
 
 def run_requests(affected: dict[int, list[str]], valid_years: set[int], latest_year: int) -> list[RunRequest]:
-    """One run per affected year (a year after the latest partition runs as the latest one)."""
-    by_year: dict[int, list[str]] = {}
-    for year, changes in affected.items():
+    """The run for the affected years: one partition, or one run over the range first…last.
+
+    A range runs as one run (one writer, one publish, the inbox hashed once), as a UI backfill of
+    a range does; years inside the range without changes are rebuilt identically. A year after the
+    latest partition runs as the latest one; a year before 2019 has no partition and is skipped.
+    """
+    changes: list[str] = []
+    years: set[int] = set()
+    for year, year_changes in affected.items():
         if year < FIRST_REPORT_YEAR:
             continue
-        target = year if year in valid_years else latest_year
-        by_year.setdefault(target, []).extend(changes)
-    requests = []
-    for year in sorted(by_year):
-        changes = sorted(by_year[year])
-        digest = hashlib.sha1("\n".join(changes).encode("utf-8")).hexdigest()[:12]
-        requests.append(
-            RunRequest(
-                run_key=f"inbox-{year}-{digest}",
-                partition_key=str(year),
-                tags={"xxgk/trigger": "sensor:inbox", "xxgk/changed_files": str(len(changes))},
-            )
-        )
-    return requests
+        years.add(year if year in valid_years else latest_year)
+        changes.extend(year_changes)
+    if not years:
+        return []
+    first, last = min(years), max(years)
+    digest = hashlib.sha1("\n".join(sorted(changes)).encode("utf-8")).hexdigest()[:12]
+    tags = {"xxgk/trigger": "sensor:inbox", "xxgk/changed_files": str(len(changes))}
+    if first == last:
+        return [RunRequest(run_key=f"inbox-{first}-{digest}", partition_key=str(first), tags=tags)]
+    tags.update({ASSET_PARTITION_RANGE_START_TAG: str(first), ASSET_PARTITION_RANGE_END_TAG: str(last)})
+    return [RunRequest(run_key=f"inbox-{first}-{last}-{digest}", tags=tags)]
 
 
 @sensor(
@@ -132,13 +136,13 @@ def run_requests(affected: dict[int, list[str]], valid_years: set[int], latest_y
     job=annual_reports_job,
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
-    description="Every minute: walk the inbox (XXGK_INBOX) and request a run of annual_reports_job for "
-    "each report year whose files are new, changed or removed since the last tick. The year comes "
-    "from the manifest, the file name or the title in the file's first 8 KB, else the latest year. "
+    description="Every minute: walk the inbox (XXGK_INBOX) and request one run of annual_reports_job over "
+    "the report years whose files are new, changed or removed since the last tick (a range runs as one "
+    "run). The year comes from the manifest, the file name or the title in the first 8 KB, else the latest year. "
     "Cursor: {path: [size, mtime, year]} — nothing is ingested twice.",
 )
 def inbox_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource) -> SensorResult | SkipReason:
-    """Compare the inbox with the cursor; one RunRequest per affected year."""
+    """Compare the inbox with the cursor; one RunRequest covering the affected years."""
     inbox = warehouse.settings.inbox
     if not inbox.is_dir():
         return SkipReason(f"inbox {inbox} does not exist")
@@ -151,5 +155,5 @@ def inbox_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource)
     cursor_text = json.dumps(new_cursor, ensure_ascii=False)
     if not requests:
         return SensorResult(skip_reason=SkipReason(f"no change in {inbox}"), cursor=cursor_text)
-    context.log.info(f"inbox {inbox}: changes in years {[r.partition_key for r in requests]}")
+    context.log.info(f"inbox {inbox}: changes in report years {sorted(affected)}")
     return SensorResult(run_requests=requests, cursor=cursor_text)
