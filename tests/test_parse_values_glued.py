@@ -229,3 +229,16 @@ def test_split_glued_slashes_and_negative() -> None:
     # a printed negative count is kept (the rules engine reports it), never dropped
     res = split_run("-1000001", 7, T3_ROW, signed=frozenset(range(7)), require_rules=False)
     assert [r.values for r in best_readings(res.readings)] == [(-1, 0, 0, 0, 0, 0, 1)]
+
+
+def test_dash_run_is_one_marker_per_cell_when_the_count_needs_it() -> None:
+    """'1—————1' (crawler text of a row whose blank cells print '—'): 1, five markers, 1 — no value invented."""
+    from xxgk.parsing.glued import split_run
+
+    res = split_run("1—————1", 7)
+    assert len(res.readings) == 1
+    r = res.readings[0]
+    assert r.values == (1.0, None, None, None, None, None, 1.0)
+    assert r.markers[1:6] == ("—",) * 5
+    # a run already readable as it stands is not re-cut
+    assert split_run("1 — 1", 3).readings[0].values == (1.0, None, 1.0)

@@ -135,8 +135,48 @@ def split_run(
     cached (runs such as '0000000' recur in every report); treat them as read-only.
     """
     if accept is None:
-        return _split_cached(text, k, tuple(rules), decimals, signed, max_readings, max_steps, require_rules)
-    return _split(text, k, rules, decimals, signed, accept, max_readings, max_steps, require_rules)
+        res = _split_cached(text, k, tuple(rules), decimals, signed, max_readings, max_steps, require_rules)
+    else:
+        res = _split(text, k, rules, decimals, signed, accept, max_readings, max_steps, require_rules)
+    if res.readings or not res.valid_run or not _DASH_RUN.search(text):
+        return res
+    # '1—————1': a run of dashes may be one blank marker per dash ('—') or per pair ('——'); try both
+    merged: SplitResult | None = None
+    for unit in ("—", "——"):
+        variant = _dash_variant(text, unit)
+        if variant is None or variant == text:
+            continue
+        if accept is None:
+            alt = _split_cached(variant, k, tuple(rules), decimals, signed, max_readings, max_steps, require_rules)
+        else:
+            alt = _split(variant, k, rules, decimals, signed, accept, max_readings, max_steps, require_rules)
+        if alt.readings:
+            if merged is None:
+                merged = SplitResult(list(alt.readings), alt.truncated, alt.valid_run)
+            else:
+                merged.readings.extend(r for r in alt.readings if r not in merged.readings)
+                merged.truncated = merged.truncated or alt.truncated
+    return merged if merged is not None else res
+
+
+_DASH_RUN = re.compile(r"[—–―─]{2,}|-{2,}")
+
+
+def _dash_variant(text: str, unit: str) -> str | None:
+    """Each dash run cut into markers of ``unit`` length (space-separated); None if a run does not divide."""
+    ok = True
+
+    def cut(m: re.Match[str]) -> str:
+        nonlocal ok
+        run = m.group(0)
+        size = len(unit)
+        if len(run) % size:
+            ok = False
+            return run
+        return " " + " ".join(run[i : i + size] for i in range(0, len(run), size)) + " "
+
+    out = _DASH_RUN.sub(cut, text)
+    return out if ok else None
 
 
 @lru_cache(maxsize=4096)
