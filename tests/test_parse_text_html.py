@@ -390,3 +390,16 @@ def test_glued_text_with_lp_sub_column() -> None:
     assert [r.cell(f"T3:1:{c}").value for c in ("NP", "LP_OTH", "LP_SUB", "TOTAL")] == [31, 3, 3, 34]
     assert [r.cell(f"T3:3.4.1:{c}").value for c in ("NP", "LP_COM", "LP_SUB", "TOTAL")] == [22, 0, 3, 25]
     assert any(i.code == "nonstandard_column" for i in r.issues)
+
+
+def test_t4_three_blocks_in_run_on_text_with_dash_in_block_label() -> None:
+    """'行政诉讼—未经复议直接起诉' holds a dash that is punctuation, not a T4 cell."""
+    from xxgk.parsing.tstream import capture_stream
+
+    text = (
+        "四、政府信息公开行政复议、行政诉讼情况行政复议结果维持结果纠正其他结果尚未审结总计10001"
+        "行政诉讼—未经复议直接起诉结果维持结果纠正其他结果尚未审结总计02002"
+        "行政诉讼—复议后起诉结果维持结果纠正其他结果尚未审结总计00303五、存在的主要问题及改进情况无"
+    )
+    caps = capture_stream(text, frozenset({"T4"}))
+    assert [(c.row, c.cells) for c in caps.t4] == [("AR", ["10001"]), ("AL_D", ["02002"]), ("AL_R", ["00303"])]

@@ -133,6 +133,7 @@ def _capture(c: _Compact, table: str, rows: list[tuple[str, int, int]], stop: in
     return out
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _RUN = re.compile(r"(?:[0-9/\\—–―─]|[+-](?=\d))[0-9 .,/\\—–―─+\-]*")
 
 
@@ -144,6 +145,8 @@ def _t4_runs(c: _Compact, start: int, limit: int) -> list[RowCapture]:
     prev = 0
     for m in _RUN.finditer(seg):
         run = m.group().strip()
+        if run and not any(ch.isdigit() for ch in run) and len(run) <= 2 and _CJK.match(seg, m.end()):
+            continue  # a dash inside a label ('行政诉讼—未经复议直接起诉'), not a cell
         if run:
             runs.append((seg[prev : m.start()], run, o1 + m.start()))
         prev = m.end()
