@@ -7,8 +7,8 @@
 
 Who is expected in year Y (never invented): a registry agency whose period covers 31 December Y;
 an agency only seen in reports, when it reported in another year and the warehouse holds reports of
-year Y from its province (the year was collected there). An expected agency without a report is
-``missing`` once its deadline has passed, ``not_due`` before.
+year Y from its own region (same province, city and county: the year was collected there). An
+expected agency without a report is ``missing`` once its deadline has passed, ``not_due`` before.
 """
 
 from __future__ import annotations
@@ -145,11 +145,11 @@ reg AS (
      AND (g.valid_from IS NULL OR g.valid_from <= make_date(y.year, 12, 31))
      AND (g.valid_to IS NULL OR g.valid_to >= make_date(y.year, 12, 31))
 ),
-collected AS (SELECT DISTINCT year, province FROM cur WHERE is_current),
+collected AS (SELECT DISTINCT year, province, city, county FROM cur WHERE is_current),
 obs AS (
     SELECT g.*, y.year FROM dim_agency_registry g JOIN yrs y ON g.source = 'observed'
-    WHERE EXISTS (SELECT 1 FROM collected c WHERE c.year = y.year
-                  AND (c.province = g.province OR g.province IS NULL))
+    WHERE EXISTS (SELECT 1 FROM collected c WHERE c.year = y.year AND c.province IS NOT DISTINCT FROM g.province
+                  AND c.city IS NOT DISTINCT FROM g.city AND c.county IS NOT DISTINCT FROM g.county)
 ),
 expected AS (
     SELECT agency_key, year, 'registry' AS expected_by, arg_min(agency_name, period_no) AS agency_name,

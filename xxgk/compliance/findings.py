@@ -4,7 +4,7 @@ Grain: one row per (report or missing agency-year, rule, cell set) that fails. R
 ``C-MISSING`` (an expected agency-year without a report, deadline passed), ``C-LATE`` (published
 after its deadline), ``C-FORMAT`` (printed on another template than the year's), and
 ``W-AGGREGATE-SUM`` (:mod:`xxgk.compliance.aggregate_sum`). A missing report has no report_id: the
-finding's report_id is ``missing:<agency_key in hex>``. Written after the rules engine (which
+finding's report_id is ``missing:<agency_key in hex>:<year>``. Written after the rules engine (which
 replaces whole years of ``check_findings``); only these rule ids are replaced here.
 """
 
@@ -22,7 +22,7 @@ SEVERITY = {"C-MISSING": "W", "C-LATE": "W", "C-FORMAT": "W", "W-AGGREGATE-SUM":
 
 _CALENDAR_FINDINGS = """
 WITH k AS (
-    SELECT *, coalesce(report_id, 'missing:' || lower(hex(agency_key))) AS rid,
+    SELECT *, coalesce(report_id, 'missing:' || lower(hex(agency_key)) || ':' || year) AS rid,
            coalesce(county, city, province) AS place
     FROM compliance_calendar WHERE list_contains($years, year)
 )
