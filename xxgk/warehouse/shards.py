@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -151,7 +152,13 @@ class IngestPlan:
 
 
 def shard_size(n: int) -> int:
-    """Files per shard: ~n/8 (so both cores stay busy on small runs), between 200 and 5,000."""
+    """Files per shard: ~n/8 (so both cores stay busy on small runs), between 200 and 5,000.
+
+    ``XXGK_SHARD_FILES`` overrides it (e.g. small shards in tests, bigger ones on a cluster).
+    """
+    fixed = int(os.environ.get("XXGK_SHARD_FILES") or 0)
+    if fixed > 0:
+        return fixed
     return max(MIN_SHARD_FILES, min(MAX_SHARD_FILES, math.ceil(n / TARGET_SHARDS) if n else 1))
 
 

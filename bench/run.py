@@ -1,0 +1,231 @@
+"""Benchmark: generate N reports for one year, run the real Dagster job on them, print what it cost.
+
+    nice .venv/bin/python bench/run.py --reports 10000            # HTML/text mix, year 2023
+    nice .venv/bin/python bench/run.py --sizes 1000,10000,100000  # growth table (one row per size)
+
+Per size: the job (``dagster job execute``: multiprocess executor, one step per parse shard) on a
+fresh warehouse; per stage (parse, warehouse load, checks, aggregates, publish) wall time, reports/s
+and peak RSS of the whole process tree; the floor (read every file and tokenize it, same number of
+processes) and the ratio of parse time to it; a re-run with nothing changed; a re-run after 1 % of
+files changed; the checks scored against the generator's truth (precision, recall); PDF parse
+throughput on the corpus PDFs (reports/s on one core). The last line is one JSON object (the last
+size's figures, plus ``growth`` when several sizes ran).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from defects import score  # noqa: E402
+from floor import measure_floor  # noqa: E402
+from rss import TreeSampler  # noqa: E402
+
+from xxgk.generator import write_inbox  # noqa: E402
+
+STAGES = ("parse", "warehouse load", "checks", "aggregates", "publish")
+_INSTANCE_YAML = """telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+    granularity: op
+"""
+_MIX = {"html": 0.6, "html-gbk": 0.15, "txt": 0.15, "txt-glued": 0.1}
+
+
+def stage_of(step_key: str) -> str:
+    if "ingest_scan" in step_key or "ingest_parse_shard" in step_key:
+        return "parse"
+    if "ingest_load" in step_key or step_key.startswith("star_schema"):
+        return "warehouse load"
+    if "check" in step_key:
+        return "checks"
+    if step_key.startswith("aggregates"):
+        return "aggregates"
+    return "publish"
+
+
+def generate(work: Path, n: int, year: int, seed: int, workers: int) -> tuple[Path, Path, float]:
+    inbox, truth = work / "inbox", work / "truth"
+    marker = work / "generated.json"
+    want = {"n": n, "year": year, "seed": seed, "mix": _MIX}
+    if marker.exists() and json.loads(marker.read_text()) == want:
+        return inbox, truth, 0.0
+    shutil.rmtree(work, ignore_errors=True)
+    t0 = time.perf_counter()
+    write_inbox(inbox, seed=seed, n_agencies=n, years=[year], media_mix=_MIX, truth_dir=truth, workers=workers)
+    marker.write_text(json.dumps(want))
+    return inbox, truth, time.perf_counter() - t0
+
+
+def run_job(work: Path, inbox: Path, year: int, label: str) -> tuple[float, str]:
+    """Run annual_reports_job for ``year`` through the CLI; returns (wall seconds, run id)."""
+    home = work / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text(_INSTANCE_YAML)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "XXGK_INBOX": str(inbox),
+        "XXGK_DUCKDB_PATH": str(work / "warehouse" / "xxgk.duckdb"),
+        "XXGK_DATA_DOCS_DIR": str(work / "gx_docs"),
+        "PYTHONWARNINGS": "ignore",
+    }
+    cmd = [str(Path(sys.executable).parent / "dagster"), "job", "execute", "-m", "pipelines.definitions",
+           "-j", "annual_reports_job", "--tags", json.dumps({"dagster/partition": str(year), "bench": label})]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    log = work / f"job-{label}.log"
+    log.write_text(proc.stdout + proc.stderr)
+    if proc.returncode != 0 or "RUN_SUCCESS" not in proc.stdout + proc.stderr:
+        raise SystemExit(f"job {label} failed (exit {proc.returncode}); see {log}")
+    return wall, _last_run_id(home)
+
+
+def _last_run_id(home: Path) -> str:
+    from dagster import DagsterInstance
+
+    with DagsterInstance.from_config(str(home)) as instance:
+        return instance.get_runs(limit=1)[0].run_id
+
+
+def step_windows(home: Path, run_id: str) -> dict[str, tuple[float, float]]:
+    """step key → (start, end) epoch seconds, from the run's event log."""
+    from dagster import DagsterEventType, DagsterInstance
+
+    out: dict[str, list[float]] = {}
+    with DagsterInstance.from_config(str(home)) as instance:
+        for rec in instance.all_logs(run_id):
+            ev = rec.dagster_event
+            if ev is None or not rec.step_key:
+                continue
+            if ev.event_type in (DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS,
+                                 DagsterEventType.STEP_FAILURE, DagsterEventType.STEP_SKIPPED):
+                out.setdefault(rec.step_key, []).append(rec.timestamp)
+    return {k: (min(v), max(v)) for k, v in out.items()}
+
+
+def modify_one_percent(inbox: Path) -> int:
+    """Change the bytes (not the figures) of every 100th file: a revised copy, a new content hash."""
+    files = sorted(p for p in inbox.rglob("*") if p.is_file() and p.name != "manifest.csv")
+    changed = files[::100]
+    for p in changed:
+        p.write_bytes(p.read_bytes() + (b"\n<!-- revised -->\n" if p.suffix in (".html", ".htm") else b"\n"))
+    return len(changed)
+
+
+def pdf_throughput(rounds: int = 5) -> dict[str, float]:
+    """Reports/s on one core parsing the corpus PDFs (real reports; the generator writes no PDF)."""
+    from xxgk.parsing import parse_bytes
+
+    pdfs = sorted((ROOT.parent / "shared" / "corpus" / "reports").glob("*.pdf"))
+    if not pdfs:
+        return {}
+    blobs = [(p.name, p.read_bytes()) for p in pdfs]
+    t0 = time.process_time()
+    for _ in range(rounds):
+        for name, data in blobs:
+            parse_bytes(data, name)
+    cpu = time.process_time() - t0
+    return {"pdf_files": len(blobs), "pdf_reports_per_s_per_core": round(rounds * len(blobs) / cpu, 2)}
+
+
+def bench_one(n: int, args: argparse.Namespace) -> dict[str, object]:
+    work = Path(args.workdir) / f"n{n}"
+    inbox, truth, gen_s = generate(work, n, args.year, args.seed, args.gen_workers)
+    shutil.rmtree(work / "warehouse", ignore_errors=True)
+    shutil.rmtree(work / "dagster_home", ignore_errors=True)
+    files = sorted(str(p) for p in inbox.rglob("*") if p.is_file())
+    print(f"\n== N={n}: {len(files)} files in {inbox} (generated in {gen_s:.1f} s)", flush=True)
+
+    floor_s, tokens = measure_floor(files, processes=os.cpu_count() or 1)
+    with TreeSampler() as sampler:
+        total_s, run_id = run_job(work, inbox, args.year, "first")
+    windows = step_windows(work / "dagster_home", run_id)
+    stages: dict[str, dict[str, float]] = {}
+    for stage in STAGES:
+        spans = [w for k, w in windows.items() if stage_of(k) == stage]
+        if not spans:
+            continue
+        t0, t1 = min(s for s, _ in spans), max(e for _, e in spans)
+        stages[stage] = {"wall_s": round(t1 - t0, 2), "reports_per_s": round(n / max(t1 - t0, 1e-9), 1),
+                         "peak_rss_mb": round(sampler.peak_between(t0, t1) / 2**20, 1)}
+    print(f"{'stage':<16}{'wall s':>10}{'reports/s':>12}{'peak RSS MB':>14}")
+    for stage, s in stages.items():
+        print(f"{stage:<16}{s['wall_s']:>10.2f}{s['reports_per_s']:>12.1f}{s['peak_rss_mb']:>14.1f}")
+    slow = sorted(((e - s, k) for k, (s, e) in windows.items()), reverse=True)[:6]
+    print("slowest steps: " + "; ".join(f"{k} {d:.1f}s" for d, k in slow))
+    parse_s = stages.get("parse", {}).get("wall_s", float("nan"))
+    print(f"floor (read + tokenize, {os.cpu_count()} processes): {floor_s:.2f} s, {n / floor_s:.0f} reports/s, "
+          f"{tokens} tokens; parse/floor = {parse_s / floor_s:.1f}")
+    print(f"whole job (CLI wall, incl. process start): {total_s:.1f} s; peak RSS {sampler.peak / 2**20:.0f} MB")
+
+    rerun_s, _ = run_job(work, inbox, args.year, "unchanged")
+    print(f"re-run, nothing changed: {rerun_s:.1f} s")
+    changed = modify_one_percent(inbox)
+    rerun1_s, _ = run_job(work, inbox, args.year, "one-percent")
+    print(f"re-run, {changed} files (1 %) changed: {rerun1_s:.1f} s")
+
+    quality = score(work / "warehouse" / "xxgk.duckdb", inbox, truth)
+    print(f"defects: precision {quality['precision']}, recall {quality['recall']} "
+          f"({quality['truth_pairs']} truth pairs, {quality['found_pairs']} found); "
+          f"missed {quality['missed_by_rule']}, extra {quality['extra_by_rule']}")
+    return {
+        "n": n,
+        "files": len(files),
+        "parse_reports_per_s": stages.get("parse", {}).get("reports_per_s"),
+        "total_s": round(total_s, 2),
+        "peak_rss_mb": round(sampler.peak / 2**20, 1),
+        "rerun_unchanged_s": round(rerun_s, 2),
+        "rerun_1pct_s": round(rerun1_s, 2),
+        "floor_s": round(floor_s, 2),
+        "floor_ratio": round(parse_s / floor_s, 2),
+        "defect_precision": quality["precision"],
+        "defect_recall": quality["recall"],
+        "stages": stages,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reports", type=int, default=1000, help="N reports (one per agency) for one year")
+    ap.add_argument("--sizes", default=None, help="several N, comma-separated: prints the growth table")
+    ap.add_argument("--year", type=int, default=2023)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workdir", default="/tmp/xxgk-bench", help="inbox, truth and warehouse per size")
+    ap.add_argument("--gen-workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--no-pdf", action="store_true", help="skip the corpus PDF throughput")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.reports]
+    results = [bench_one(n, args) for n in sizes]
+    pdf = {} if args.no_pdf else pdf_throughput()
+    if pdf:
+        print(f"PDF parse (corpus, {pdf['pdf_files']} files): {pdf['pdf_reports_per_s_per_core']} reports/s per core")
+    if len(results) > 1:
+        print(f"\n{'N':>8}{'total s':>10}{'parse r/s':>11}{'s per 1k':>10}{'peak MB':>9}{'rerun s':>9}{'1% s':>7}")
+        for r in results:
+            print(f"{r['n']:>8}{r['total_s']:>10.1f}{r['parse_reports_per_s']:>11.1f}"
+                  f"{1000 * r['total_s'] / r['n']:>10.2f}{r['peak_rss_mb']:>9.0f}"
+                  f"{r['rerun_unchanged_s']:>9.1f}{r['rerun_1pct_s']:>7.1f}")
+    last = {k: v for k, v in results[-1].items() if k != "stages"}
+    last.update(pdf)
+    if len(results) > 1:
+        last["growth"] = [{k: r[k] for k in ("n", "total_s", "parse_reports_per_s", "peak_rss_mb")} for r in results]
+    print(json.dumps(last, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
