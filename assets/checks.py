@@ -31,6 +31,7 @@ from dagster import (
 from xxgk.rules.catalogue import load_catalogue
 from xxgk.rules.evaluate import run_rules
 from xxgk.rules.gx_validation import ValidationSummary, findings_integrity_expectations, validate_frame, validate_rules
+from xxgk.settings import Settings
 
 # target asset key -> the sheets whose rules it owns (X = cross-table, cross-year and narrative rules)
 CHECK_TARGETS: Mapping[str, tuple[str, ...]] = {
@@ -43,8 +44,15 @@ SEVERITY_GROUPS: Mapping[str, tuple[str, ...]] = {"error": ("E",), "warn": ("W",
 
 
 def default_docs_dir() -> Path:
-    """Where Data Docs go: ``$XXGK_DATA_DOCS_DIR`` or ``data/gx_docs``."""
-    return Path(os.environ.get("XXGK_DATA_DOCS_DIR", "data/gx_docs"))
+    """Where Data Docs go: ``$XXGK_DATA_DOCS_DIR``, else ``data_docs/`` beside the published outputs."""
+    explicit = os.environ.get("XXGK_DATA_DOCS_DIR")
+    return Path(explicit) if explicit else Settings.from_env().published_dir / "data_docs"
+
+
+def _docs_base(context: AssetCheckExecutionContext) -> Path:
+    """Data Docs folder of the run's warehouse (resolved when the check runs, not at import)."""
+    explicit = os.environ.get("XXGK_DATA_DOCS_DIR")
+    return Path(explicit) if explicit else context.resources.warehouse.settings.published_dir / "data_docs"
 
 
 def _docs_metadata(summary: ValidationSummary) -> dict[str, Any]:
@@ -130,7 +138,7 @@ def _years(context: AssetCheckExecutionContext) -> list[int] | None:
 
 def _make_rule_check(
     asset_key: str, sheets: tuple[str, ...], group: str, severities: tuple[str, ...],
-    docs_dir: Path, partitions_def: PartitionsDefinition | None,
+    docs_dir: Path | None, partitions_def: PartitionsDefinition | None,
 ) -> AssetChecksDefinition:
     name = f"rules_{group}"
     ids = [r.id for r in load_catalogue() if set(r.sheets) & set(sheets) and r.severity in severities]
@@ -144,9 +152,10 @@ def _make_rule_check(
         partitions_def=partitions_def,
     )
     def _check(context: AssetCheckExecutionContext) -> AssetCheckResult:
+        base = docs_dir or _docs_base(context)
         with context.resources.warehouse.connect() as con:
             return rule_check_result(
-                con, sheets, severities, _years(context), docs_dir / asset_key / name, f"{asset_key}.{name}"
+                con, sheets, severities, _years(context), base / asset_key / name, f"{asset_key}.{name}"
             )
 
     return _check
@@ -162,7 +171,7 @@ def build_rule_asset_checks(
     Each check opens the working database through the ``warehouse`` resource (``connect()`` context
     manager) and writes GX Data Docs under ``docs_dir/<asset>/<check>/index.html``.
     """
-    docs = Path(docs_dir) if docs_dir is not None else default_docs_dir()
+    docs = Path(docs_dir) if docs_dir is not None else None
     checks: list[AssetChecksDefinition] = []
     cat = load_catalogue()
     for asset_key, sheets in targets.items():
@@ -180,7 +189,8 @@ def build_rule_asset_checks(
     )
     def findings_integrity(context: AssetCheckExecutionContext) -> AssetCheckResult:
         with context.resources.warehouse.connect() as con:
-            return findings_integrity_result(con, _years(context), docs / "check_findings" / "integrity")
+            base = docs or _docs_base(context)
+            return findings_integrity_result(con, _years(context), base / "check_findings" / "integrity")
 
     checks.append(findings_integrity)
     return checks
