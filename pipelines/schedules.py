@@ -7,10 +7,13 @@ Art. 49 of the 条例: departments publish by 1月31日, people's governments by
 - 1 April 06:00 — everything; this run supersedes the February one.
 
 Both are on by default (``dagster dev`` or ``dagster-daemon`` runs them). Late reports are picked up
-by the inbox sensor (``pipelines.sensors``) whenever they land.
+by the inbox sensor (``pipelines.sensors``) whenever they land. ``XXGK_AUTOMATION=off`` starts the
+schedules and the sensor stopped (turn them on in the UI under *Automation*).
 """
 
 from __future__ import annotations
+
+import os
 
 from dagster import (
     DefaultScheduleStatus,
@@ -25,6 +28,14 @@ from pipelines.jobs import annual_reports_job
 from pipelines.partitions import FIRST_REPORT_YEAR
 
 TIMEZONE = "Asia/Shanghai"
+
+
+def automation_on() -> bool:
+    """Whether schedules and sensors start running (``XXGK_AUTOMATION`` not off/0/false)."""
+    return os.environ.get("XXGK_AUTOMATION", "on").strip().lower() not in ("off", "0", "false", "no")
+
+
+SCHEDULE_STATUS = DefaultScheduleStatus.RUNNING if automation_on() else DefaultScheduleStatus.STOPPED
 
 
 def previous_year_request(context: ScheduleEvaluationContext, deadline: str) -> RunRequest | SkipReason:
@@ -45,7 +56,7 @@ def previous_year_request(context: ScheduleEvaluationContext, deadline: str) -> 
     job=annual_reports_job,
     cron_schedule="0 6 1 2 *",
     execution_timezone=TIMEZONE,
-    default_status=DefaultScheduleStatus.RUNNING,
+    default_status=SCHEDULE_STATUS,
     description="1 February 06:00 (Beijing): ingest and publish the previous report year once the "
     "departments' deadline (1月31日) has passed. Governments' reports may still be missing.",
 )
@@ -59,7 +70,7 @@ def after_department_deadline(context: ScheduleEvaluationContext) -> RunRequest 
     job=annual_reports_job,
     cron_schedule="0 6 1 4 *",
     execution_timezone=TIMEZONE,
-    default_status=DefaultScheduleStatus.RUNNING,
+    default_status=SCHEDULE_STATUS,
     description="1 April 06:00 (Beijing): ingest and publish the previous report year once every "
     "statutory deadline (3月31日 for people's governments) has passed.",
 )

@@ -38,6 +38,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from pipelines.jobs import annual_reports_job
 from pipelines.partitions import FIRST_REPORT_YEAR, report_year_partitions
 from pipelines.resources import WarehouseResource
+from pipelines.schedules import automation_on
 from xxgk.inbox import InboxScan, scan_inbox
 
 HEAD_BYTES = 8192
@@ -135,7 +136,7 @@ def run_requests(affected: dict[int, list[str]], valid_years: set[int], latest_y
     name="inbox_sensor",
     job=annual_reports_job,
     minimum_interval_seconds=60,
-    default_status=DefaultSensorStatus.RUNNING,
+    default_status=DefaultSensorStatus.RUNNING if automation_on() else DefaultSensorStatus.STOPPED,
     description="Every minute: walk the inbox (XXGK_INBOX) and request one run of annual_reports_job over "
     "the report years whose files are new, changed or removed since the last tick (a range runs as one "
     "run). The year comes from the manifest, the file name or the title in the first 8 KB, else the latest year. "

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from dagster import (
     DagsterInstance,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
     RunRequest,
     ScheduleEvaluationContext,
     SkipReason,
@@ -36,6 +38,9 @@ def test_schedules_and_sensor_are_registered_on_the_job() -> None:
     assert after_government_deadline.cron_schedule == "0 6 1 4 *"
     assert after_department_deadline.cron_schedule == "0 6 1 2 *"
     assert after_government_deadline.execution_timezone == "Asia/Shanghai"
+    if os.environ.get("XXGK_AUTOMATION") is None:  # on by default: the yearly ingestion runs by itself
+        assert after_government_deadline.default_status == DefaultScheduleStatus.RUNNING
+        assert inbox_sensor.default_status == DefaultSensorStatus.RUNNING
 
 
 def test_schedule_after_the_deadlines_requests_the_previous_year() -> None:
