@@ -65,6 +65,8 @@ _YEAR = r"(?:19|20)\d{2}"
 _PUB_YEAR = re.compile(rf"[（(]?({_YEAR})年?(?:度)?(?:发布|公布|印发)[）)]?")
 _TITLE_YEAR = re.compile(rf"({_YEAR})\s*年度?(?:的)?")
 _TITLE_META_KEYS = ("标题", "title", "articletitle", "dc.title", "og:title", "subject")
+# the title core broken over two lines by a PDF conversion ('…政府信息公开' / '工作年度报告')
+_BROKEN_CORE = re.compile(r"政府信息(?:与政务)?公开(?:工作)?(?:年度)?\n(?:工作)?(?:年度)?(?:报告|年报)")
 _STOP_BEFORE_TITLE = set(' \t\r\n。，；：:、！？“”"《》|>')
 
 
@@ -105,6 +107,8 @@ def title_from_text(text: str) -> str | None:
     and ignores document names quoted in the preamble (《…关于编制…年度报告有关事项的通知》).
     """
     head = prepare_text(text[:1500])
+    if "\n" in head:
+        head = _BROKEN_CORE.sub(lambda m: m.group().replace("\n", ""), head)
     for m in TITLE_CORE.finditer(head):
         start = m.start()
         while start > 0 and head[start - 1] not in _STOP_BEFORE_TITLE:

@@ -125,47 +125,118 @@ def _is_header_row(label: str) -> bool:
     return hits >= 2 or "申请人情况" in n
 
 
-def _capture_t3(table: Table, out: Captures) -> None:
+@dataclass
+class _T3State:
+    """Where the T3 capture stands; carried across the pieces of a T3 split over several tables."""
+
     last_code: str | None = None
     last_group: str | None = None
+    seen_data: bool = False
+
+
+def _orphan_values(label: str, values: list[str]) -> bool:
+    """A row of 6-8 value cells whose label was lost or cut ('| 2 | 0 | … |', '行政机关不再处理其政府信息公')."""
+    return 6 <= len(values) <= 8 and any(v.strip() for v in values) and not _is_header_row(label)
+
+
+def _capture_t3(table: Table, out: Captures, state: _T3State | None = None) -> None:
+    st = state or _T3State()
     header_rows = 0
-    seen_data = False
     for i, row in enumerate(table.rows):
         label, values = split_row([c.text for c in row])
-        if not seen_data and (not label or _is_header_row(label)) and not any(values):
+        if not st.seen_data and (not label or _is_header_row(label)) and not any(values):
             header_rows = i + 1
             continue
-        if not seen_data and _is_header_row(label):
+        if not st.seen_data and _is_header_row(label):
             header_rows = i + 1
             continue
         code = L.match_t3_row(label) if label else None
         kind = "row"
         if code is not None and not any(v.strip() for v in values) and L.t3_row_hits(label) >= 3:
             continue  # a header row repeated mid-table ('项目|本年新收件数|上年结转件数|予以公开|…')
-        if code is None and label and L.is_bare_other(label) and last_code in ("3.6.2", "3.6"):
+        if code is None and label and L.is_bare_other(label) and st.last_code in ("3.6.2", "3.6"):
             code = "3.6.3"
-        if code is None and label and L.is_subtotal(label) and last_group:
-            code, kind = last_group, "subtotal"
-        if code is None or (code == "3.7" and not seen_data):
+        if code is None and label and L.is_subtotal(label) and st.last_group:
+            code, kind = st.last_group, "subtotal"
+        if code is None and st.seen_data and _orphan_values(label, values):
+            # placed later by position between the rows whose labels were read (see _place_orphans)
+            out.t3.append(RowCapture("T3", "?", values, f"{table.location} row {i + 1}", label, "orphan"))
             continue
+        if code is None or (code == "3.7" and (not st.seen_data or not values)):
+            continue  # a 总计 before any data, or a repeated header row ('类别|数据1|…|总计')
         has_values = any(v.strip() for v in values)
         if code in L.T3_GROUP_CODES:
-            last_group = last_code = code
+            st.last_group = st.last_code = code
             if not has_values:
                 continue
             kind = "subtotal"
         elif code.count(".") == 2:
-            last_group = code.rsplit(".", 1)[0]
+            st.last_group = code.rsplit(".", 1)[0]
         elif code == "3.6":
-            last_group = "3.6"
+            st.last_group = "3.6"
             if not values:
-                last_code = code
+                st.last_code = code
                 continue
-        seen_data = True
-        last_code = code
+        st.seen_data = True
+        st.last_code = code
         out.t3.append(RowCapture("T3", code, values, f"{table.location} row {i + 1}", label, kind))
     if header_rows and out.t3_columns is None:
         out.t3_columns = _t3_column_layout(table, header_rows)
+
+
+_T3_ORDER_2021: tuple[str, ...] = (
+    "1", "2", "3.1", "3.2", "3.3.1", "3.3.2", "3.3.3", "3.3.4", "3.3.5", "3.3.6", "3.3.7", "3.3.8",
+    "3.4.1", "3.4.2", "3.4.3", "3.5.1", "3.5.2", "3.5.3", "3.5.4", "3.5.5", "3.6.1", "3.6.2", "3.6.3",
+    "3.7", "4",
+)
+_T3_ORDER_2019: tuple[str, ...] = (*_T3_ORDER_2021[:20], "3.6", "3.7", "4")
+
+
+def _place_orphans(out: Captures) -> None:
+    """Give rows whose label was lost their template row, by position, where that is certain.
+
+    PDF-to-text conversions print some T3 labels apart from their numbers ('（二）部分公开…' as a
+    paragraph, its numbers as a bare row). Between two rows whose labels were read, k unlabelled rows
+    fill the k template rows missing between them — only when the count matches exactly (for the one
+    template order that fits), no row in between was read by label, and no subtotal interrupts. Others
+    are dropped (their row is reported missing), never guessed.
+    """
+    caps = out.t3
+    if not any(c.kind == "orphan" for c in caps):
+        return
+    read = {c.row for c in caps if c.kind == "row"}
+    keep: list[RowCapture] = []
+    i = 0
+    prev: RowCapture | None = None
+    while i < len(caps):
+        cap = caps[i]
+        if cap.kind != "orphan":
+            keep.append(cap)
+            if cap.kind == "row":
+                prev = cap
+            i += 1
+            continue
+        j = i
+        while j < len(caps) and caps[j].kind == "orphan":
+            j += 1
+        run = caps[i:j]
+        nxt = caps[j] if j < len(caps) else None
+        placed = None
+        if prev is not None and nxt is not None and nxt.kind == "row":
+            fits = set()
+            for order in (_T3_ORDER_2021, _T3_ORDER_2019):
+                if prev.row in order and nxt.row in order:
+                    a, b = order.index(prev.row), order.index(nxt.row)
+                    missing = order[a + 1 : b]
+                    if len(missing) == len(run) and not read.intersection(missing):
+                        fits.add(missing)
+            if len(fits) == 1:
+                placed = fits.pop()
+        if placed:
+            for code, cap_o in zip(placed, run, strict=True):
+                keep.append(RowCapture("T3", code, cap_o.cells, cap_o.location, cap_o.label, "row"))
+        i = j
+    out.t3 = keep
 
 
 def _capture_t2(table: Table, out: Captures) -> None:
@@ -247,6 +318,27 @@ def _t4_block_table(table: Table, caption: str = "") -> str | None:
     return L.match_t4_block(n) or (L.match_t4_block(caption) if len(L.norm(caption)) <= 30 else None)
 
 
+def _value_rows_only(table: Table, lo: int, hi: int) -> bool:
+    """Every row is value cells only (no label), lo-hi of them: numbers cut from their labels."""
+    if not table.rows:
+        return False
+    for row in table.rows:
+        label, values = split_row([c.text for c in row])
+        if label or not lo <= len(values) <= hi or not any(v.strip() for v in values):
+            return False
+    return True
+
+
+def _t4_bare_run(table: Table, context: str) -> bool:
+    """A label-less row of 15 values right under the T4 heading and its column labels (PDF conversions)."""
+    n = L.norm(context)
+    if "行政复议" not in n or "维持" not in n:
+        return False
+    bare = [values for label, values in (split_row([c.text for c in row]) for row in table.rows)
+            if not label and len(values) == 15 and any(v.strip() for v in values)]  # fmt: skip
+    return len(bare) == 1
+
+
 def _t3_fragment(table: Table) -> bool:
     """A small table holding only T3 data rows (a T3 printed one row or one group per table)."""
     rows = 0
@@ -278,17 +370,38 @@ def capture_tables(doc: Document) -> Captures:
     kinds = [table_kind(t) for t, _ in tables]
     if "T3" in kinds:
         kinds = [("T3" if k is None and _t3_fragment(t) else k) for k, (t, _) in zip(kinds, tables, strict=True)]
+        t3_at = [n for n, k in enumerate(kinds) if k == "T3"]
+        kinds = [
+            "T3" if k is None and t3_at[0] < n < t3_at[-1] and _value_rows_only(t, 6, 8) else k
+            for n, (k, (t, _)) in enumerate(zip(kinds, tables, strict=True))
+        ]
+    state = _T3State()
+    context = ""  # text since the last mapped table (paragraphs and unmapped tables)
+    pos = 0
     for kind, (table, caption) in zip(kinds, tables, strict=True):
+        while pos < len(doc.blocks) and doc.blocks[pos] is not table:
+            b = doc.blocks[pos]
+            if isinstance(b, str):
+                context = (context + b)[-400:]
+            pos += 1
+        pos += 1
         if kind == "T3":
-            _capture_t3(table, out)
+            _capture_t3(table, out, state)
         elif kind == "T4" and not t4_found:
             t4_found = _capture_t4(table, out)
         elif kind == "T2":
             _capture_t2(table, out)
         elif kind is None:
-            block = _t4_block_table(table, caption)
-            if block and block not in block_tables:
-                block_tables[block] = table
+            if not t4_found and _t4_bare_run(table, context):
+                t4_found = _capture_t4(table, out)
+            else:
+                block = _t4_block_table(table, caption)
+                if block and block not in block_tables:
+                    block_tables[block] = table
+            context = (context + " ".join(c.text for row in table.rows for c in row))[-400:]
+            continue
+        context = ""
+    _place_orphans(out)
     if not t4_found and block_tables:
         for block, table in block_tables.items():
             rows = [split_row([c.text for c in row]) for row in table.rows]
