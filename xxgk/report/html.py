@@ -42,6 +42,8 @@ def _cell(v: object) -> str:
         return "—"
     if isinstance(v, float):
         return f"{v:,.0f}" if v.is_integer() and abs(v) < 1e15 else f"{v:,.3g}"
+    if isinstance(v, pd.Timestamp) and v == v.normalize():
+        return v.strftime("%Y-%m-%d")
     return html.escape(str(v))
 
 
@@ -116,6 +118,10 @@ def _section_rates(con: duckdb.DuckDBPyConnection) -> list[str]:
             _heat(frame, group, "review_correction_rate", f"Review correction rate by {label}", f"correction_{label}")
         )
         parts.append(frame_table(frame, f"rates_by_{label}", limit=200))
+    cities = q.rates_by_city(con)
+    if not cities.empty and cities.city.nunique() > 1:
+        parts.append(_heat(cities, "city", "refusal_rate", "Refusal rate by city and year", "refusal_city"))
+        parts.append(frame_table(cities, "rates_by_city", limit=200))
     return parts
 
 
@@ -202,8 +208,10 @@ def build_report_html(con: duckdb.DuckDBPyConnection, index: pd.DataFrame | None
     return _page("xxgk report", "".join(parts))
 
 
-def agency_page(agency: dict, years: pd.DataFrame, findings: pd.DataFrame) -> str:
-    """One agency: where it sits, its figures by year, its findings."""
+def agency_page(
+    agency: dict, years: pd.DataFrame, findings: pd.DataFrame, publication: pd.DataFrame | None = None
+) -> str:
+    """One agency: where it sits, its figures by year, when it published, its findings."""
     name = str(agency["agency"])
     where = " · ".join(str(agency[k]) for k in ("province", "city", "county", "level", "sector") if agency.get(k))
     parts = [f'<p><a href="../report.html">← report</a></p><h1>{html.escape(name)}</h1>']
@@ -213,6 +221,9 @@ def agency_page(agency: dict, years: pd.DataFrame, findings: pd.DataFrame) -> st
         cols = [c for c in cols if c in years.columns]
         parts.append(bar_chart([str(y) for y in years.year], years.received.tolist(), "Applications received"))
         parts.append(frame_table(years[cols], "figures"))
+    if publication is not None and not publication.empty:
+        parts.append("<h2>Publication</h2>")
+        parts.append(frame_table(publication.drop(columns=["agency_key"], errors="ignore"), "publication"))
     fails = findings[findings.status == "fail"] if not findings.empty else findings
     parts.append(f"<h2>Findings ({len(fails)} failing, {len(findings) - len(fails)} incomplete)</h2>")
     parts.append(frame_table(findings.drop(columns=["agency_key"], errors="ignore"), "findings"))
@@ -226,10 +237,14 @@ def _write_agency_pages(con: duckdb.DuckDBPyConnection, index: pd.DataFrame, out
     years, findings = q.agency_details(con)
     by_years = dict(tuple(years.groupby("agency_key"))) if not years.empty else {}
     by_findings = dict(tuple(findings.groupby("agency_key"))) if not findings.empty else {}
+    published = q.publication(con)
+    by_publication = dict(tuple(published.groupby("agency_key"))) if not published.empty else {}
     empty = pd.DataFrame(columns=["status"])
     for agency in index.to_dict("records"):
         key = agency["agency_key"]
-        page = agency_page(agency, by_years.get(key, pd.DataFrame()), by_findings.get(key, empty))
+        page = agency_page(
+            agency, by_years.get(key, pd.DataFrame()), by_findings.get(key, empty), by_publication.get(key)
+        )
         (staging / f"{key}.html").write_text(page, encoding="utf-8")
     old = out_dir.parent / f".{out_dir.name}.old.{uuid.uuid4().hex[:8]}"
     if out_dir.exists():

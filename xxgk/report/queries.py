@@ -46,6 +46,20 @@ def rates(con: duckdb.DuckDBPyConnection, table: str, group: str) -> pd.DataFram
     ).df()
 
 
+def rates_by_city(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per (year, city; provincial agencies under their province): refusal and correction rates."""
+    if "agg_agency_year" not in tables(con):
+        return pd.DataFrame()
+    return con.execute(
+        "SELECT year, coalesce(city, province, '(unknown)') AS city, count(*) AS reports, "
+        "sum(received) AS received, sum(concluded) AS concluded, sum(refused) AS refused, "
+        "sum(refused) / nullif(sum(concluded), 0) AS refusal_rate, sum(reviews) AS reviews, "
+        "sum(reviews_corrected) AS reviews_corrected, "
+        "sum(reviews_corrected) / nullif(sum(reviews), 0) AS review_correction_rate "
+        "FROM agg_agency_year GROUP BY ALL ORDER BY city, year"
+    ).df()
+
+
 def rule_rates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per (rule, year): reports checked, reports violating (status 'fail'), violation rate."""
     have = tables(con)
@@ -132,6 +146,16 @@ def agencies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "any_value(county) AS county, count(*) AS years_reported, min(year) AS first_year, "
         f"max(year) AS last_year, {findings} AS failing_findings "
         "FROM agg_agency_year g GROUP BY agency_key ORDER BY province, city NULLS FIRST, county NULLS FIRST, agency"
+    ).df()
+
+
+def publication(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """compliance_calendar rows (one per agency-year expected): status, dates, days late."""
+    if "compliance_calendar" not in tables(con):
+        return pd.DataFrame()
+    return con.execute(
+        "SELECT agency_key, year, status, published_date, deadline, days_late, format_version, expected_version "
+        "FROM compliance_calendar ORDER BY year"
     ).df()
 
 
