@@ -25,11 +25,14 @@ class Table:
     rows: list[list[GridCell]]
     location: str = ""  # e.g. 'table 3', 'page 4'
 
-    def expanded(self) -> list[list[GridCell | None]]:
-        """The grid with spans expanded: a spanned position holds the origin cell again (same object)."""
+    def expanded(self, limit: int | None = None) -> list[list[GridCell | None]]:
+        """The grid with spans expanded: a spanned position holds the origin cell again (same object).
+
+        ``limit``: expand only the first ``limit`` rows (the same rows as the full grid's first ones).
+        """
         grid: list[list[GridCell | None]] = []
         pending: dict[tuple[int, int], GridCell] = {}
-        for r, row in enumerate(self.rows):
+        for r, row in enumerate(self.rows if limit is None else self.rows[:limit]):
             out: list[GridCell | None] = []
             c = 0
             cells = iter(row)

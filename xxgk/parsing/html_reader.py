@@ -57,6 +57,8 @@ def check_nesting(html: str, limit: int = MAX_DEPTH) -> None:
 
 
 def _clean(text: str) -> str:
+    if text.isalnum():  # no whitespace of any kind (the common '0', '12', '自然人')
+        return text
     return _WS.sub(" ", text).strip()
 
 
@@ -84,9 +86,16 @@ def _span(attrs: dict[str, str | None], name: str) -> int:
     return min(max(n, 1), 200)
 
 
-def _grid_cell(td: Node) -> GridCell:
+_SKIP_SELECTOR = ",".join(sorted(_SKIP))
+
+
+def _grid_cell(td: Node, plain: bool = False) -> GridCell:
+    """One cell; ``plain``: the table holds no skipped element, so all descendant text counts."""
     attrs = td.attributes
-    return GridCell(_cell_text(td), _span(attrs, "rowspan"), _span(attrs, "colspan"))
+    text = _clean(td.text(deep=True, separator="", strip=False)) if plain else _cell_text(td)
+    rs = _span(attrs, "rowspan") if "rowspan" in attrs else 1
+    cs = _span(attrs, "colspan") if "colspan" in attrs else 1
+    return GridCell(text, rs, cs)
 
 
 def _has_inner_table(node: Node) -> bool:
@@ -95,6 +104,7 @@ def _has_inner_table(node: Node) -> bool:
 
 def _read_table(node: Node, index: int) -> Table:
     rows: list[list[GridCell]] = []
+    plain = node.css_first(_SKIP_SELECTOR) is None
     for tr in node.css("tr"):
         # only rows of this table, not of a nested one
         owner = tr.parent
@@ -102,7 +112,7 @@ def _read_table(node: Node, index: int) -> Table:
             owner = owner.parent
         if owner is None or owner.mem_id != node.mem_id:
             continue
-        cells = [_grid_cell(td) for td in tr.iter() if td.tag in ("td", "th")]
+        cells = [_grid_cell(td, plain) for td in tr.iter() if td.tag in ("td", "th")]
         rows.append(cells)
     return Table(rows=rows, location=f"table {index}")
 

@@ -48,14 +48,39 @@ def prepare_text(text: str) -> str:
     s = text.translate(_FW_DIGITS) if _FW_ANY.search(text) else text
     if "年" not in s and "月" not in s and "日" not in s:
         return s  # every rewrite below needs 年, 月 or 日
-    s = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGIT[c]) for c in m.group(1)), s)
-    s = _CN_MD.sub(
-        lambda m: f"{m.group(1)}{_cn_small(m.group(2))}月" + (f"{_cn_small(m.group(3))}日" if m.group(3) else ""),
-        s,
-    )
-    s = _SP_BEFORE_DATE_WORD.sub("", s)
-    s = _SP_AFTER_DATE_WORD.sub("", s)
+    # each rewrite runs only when its necessary substring is present (cheap finds; same result)
+    if _cn_year_possible(s):
+        s = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGIT[c]) for c in m.group(1)), s)
+    if any(p in s for p in _CN_MD_NEEDS):
+        s = _CN_MD.sub(
+            lambda m: f"{m.group(1)}{_cn_small(m.group(2))}月"
+            + (f"{_cn_small(m.group(3))}日" if m.group(3) else ""),
+            s,
+        )
+    if any(p in s for p in _SP_BEFORE_NEEDS):
+        s = _SP_BEFORE_DATE_WORD.sub("", s)
+    if any(p in s for p in _SP_AFTER_NEEDS):
+        s = _SP_AFTER_DATE_WORD.sub("", s)
     return s
+
+
+_CN_YEAR_DIGITS = frozenset("〇○零Ｏ一二三四五六七八九")
+_CN_MD_NEEDS = tuple("年" + c for c in "一二三四五六七八九十")
+_SP_BEFORE_NEEDS = tuple(sp + w for sp in " \t" for w in "年月日")
+_SP_AFTER_NEEDS = tuple(w + sp for w in "年月" for sp in " \t")
+
+
+def _cn_year_possible(s: str) -> bool:
+    """Whether some 年 is preceded (whitespace skipped) by a Chinese digit — needed by _CN_YEAR."""
+    i = s.find("年")
+    while i >= 0:
+        j = i - 1
+        while j >= 0 and s[j].isspace():
+            j -= 1
+        if j >= 0 and s[j] in _CN_YEAR_DIGITS:
+            return True
+        i = s.find("年", i + 1)
+    return False
 
 
 # ---------------------------------------------------------------------------------------------------

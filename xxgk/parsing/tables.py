@@ -99,7 +99,7 @@ def _t3_column_layout(table: Table, header_rows: int) -> tuple[str, ...] | None:
     """Column order from the header rows of a T3 table (deepest header label per grid column)."""
     if header_rows <= 0:
         return None
-    grid = table.expanded()[:header_rows]
+    grid = table.expanded(header_rows)
     width = max((len(r) for r in grid), default=0)
     cols: list[tuple[int, str]] = []
     for c in range(width):

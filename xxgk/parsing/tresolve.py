@@ -140,11 +140,13 @@ def _emit(
     issues: list[ParseIssue],
     broken: bool,
 ) -> None:
-    where = f"{table} row {row_code}" + (f" ({row.capture.location})" if row.capture.location else "")
     if row.direct is not None and chosen is not None:
-        for col, raw, cv in zip(row.columns, row.readings[0].texts, row.direct, strict=True):
-            cells.append(ParsedCell(table, row_code, col, raw, cv.value, cv.is_blank, cv.marker, cv.unit))
+        cells.extend(
+            ParsedCell(table, row_code, col, raw, cv.value, cv.is_blank, cv.marker, cv.unit)
+            for col, raw, cv in zip(row.columns, row.readings[0].texts, row.direct, strict=True)
+        )
         return
+    where = f"{table} row {row_code}" + (f" ({row.capture.location})" if row.capture.location else "")
     if chosen is not None:
         conf = CONF_GLUED_UNIQUE if len(row.readings) == 1 else CONF_GLUED_CHOSEN
         if broken:
