@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -152,7 +154,7 @@ def build_star(
     in_slice = "(year IN (SELECT unnest(?::INTEGER[])) OR year IS NULL OR year < ? OR year > ?)"
     params = [list(years), lo, hi]
     reports = con.execute(f"SELECT * FROM ({_RESOLVED_SQL}) WHERE {in_slice}", params).df()
-    reports = _enrich(reports, _registry_aliases(con))
+    reports = _enrich(con, reports, _registry_aliases(con))
     con.execute("BEGIN")
     con.register("resolved", reports)
     con.execute(
@@ -231,16 +233,73 @@ def build_star(
     }
 
 
-def _enrich(reports: pd.DataFrame, aliases: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Agency keys, level/sector classification, expected format (Python, per distinct agency)."""
+_CLASS_CACHE_DDL = """
+-- One row per (agency name as read, classifier version): canonical name, level, kind, sector. A cache:
+-- normalizing and classifying a name costs ~1 ms, so a national re-run only does names it never saw.
+CREATE TABLE IF NOT EXISTS agency_name_class (
+    name VARCHAR, classifier VARCHAR, canonical VARCHAR, level VARCHAR, kind VARCHAR, sector VARCHAR,
+    PRIMARY KEY (name, classifier))
+"""
+
+
+@cache
+def classifier_version() -> str:
+    """Digest of the agency classifier's code and data: a change there invalidates the name cache."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1] / "agencies"
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".yaml", ".csv", ".json", ".txt"):
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _classified(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, tuple]:
+    """name → (canonical, level, kind, sector) from the cache; names not cached are classified and added."""
+    version = classifier_version()
+    con.execute(_CLASS_CACHE_DDL)
+    con.register("_names", pd.DataFrame({"name": names}, dtype=object))
+    known = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT c.name, c.canonical, c.level, c.kind, c.sector FROM agency_name_class c "
+            "JOIN _names n USING (name) WHERE c.classifier = ?",
+            [version],
+        ).fetchall()
+    }
+    con.unregister("_names")
+    rows = []
+    for n in names:
+        if n not in known:
+            info = _classify(n)
+            known[n] = (_canonical_agency(n), info["level"], info["kind"], info["sector"])
+            rows.append((n, version, *known[n]))
+    if rows:
+        cols = ["name", "classifier", "canonical", "level", "kind", "sector"]
+        con.register("_new_names", pd.DataFrame(rows, columns=cols, dtype=object))
+        con.execute("INSERT INTO agency_name_class SELECT * FROM _new_names ON CONFLICT DO NOTHING")
+        con.unregister("_new_names")
+    return known
+
+
+def _key_of_canonical(canonical: str, aliases: Mapping[str, str] | None) -> int:
+    """``agency_key`` from an already normalized name (same digest as ``agency_key``)."""
+    if aliases:
+        canonical = aliases.get(canonical, canonical)
+    return int.from_bytes(hashlib.sha256(canonical.encode()).digest()[:7], "big")
+
+
+def _enrich(
+    con: duckdb.DuckDBPyConnection, reports: pd.DataFrame, aliases: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Agency keys, level/sector classification (cached per name), expected format."""
     names = reports["agency"].dropna().unique().tolist()
-    info = {n: _classify(n) for n in names}
-    keys = {n: agency_key(n, aliases) for n in names}
-    reports["agency_key"] = [keys.get(a, 0) if isinstance(a, str) else 0 for a in reports["agency"]]
-    for field in ("level", "kind", "sector"):
-        reports[field] = [
-            info.get(a, {}).get(field) if isinstance(a, str) else None for a in reports["agency"]
-        ]
+    known = _classified(con, [n for n in names if n])
+    keys = {n: _key_of_canonical(c[0], aliases) for n, c in known.items()}
+    agencies = reports["agency"].tolist()
+    reports["agency_key"] = [keys.get(a, 0) if isinstance(a, str) else 0 for a in agencies]
+    for i, field in enumerate(("level", "kind", "sector"), start=1):
+        reports[field] = [known[a][i] if isinstance(a, str) and a in known else None for a in agencies]
     reports["level"] = reports["manifest_level"].where(reports["manifest_level"].notna(), reports["level"])
     reports["sector"] = reports["manifest_sector"].where(
         reports["manifest_sector"].notna(), reports["sector"]
