@@ -34,7 +34,7 @@ def recover_dead_runs(instance: DagsterInstance) -> list[str]:
     recovered: list[str] = []
     for run in runs:
         logs = instance.all_logs(run.run_id)
-        pids = {e.pid for e in logs[:5] if e.pid}
+        pids = {e.dagster_event.pid for e in logs[:5] if e.dagster_event is not None and e.dagster_event.pid}
         if not pids or any(_alive(p) for p in pids):
             continue
         instance.report_run_failed(run, "process gone (killed); marked failed by pipelines.recovery")
