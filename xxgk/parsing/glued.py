@@ -381,6 +381,7 @@ def choose(
     best: list[tuple[Reading, ...]] = []
     best_key: tuple[int, int] | None = None
     max_score = 0
+    first_score = (0, 0)
     for combo in itertools.product(*lists) if open_rows else [()]:
         assign = dict(fixed)
         assign.update(zip(open_rows, combo, strict=True))
@@ -390,6 +391,7 @@ def choose(
         key = (ok + row_ok, -penalty)
         if best_key is None or key > best_key:
             best_key, best = key, [combo]
+            first_score = (ok, max_score)  # the score of best[0]
         elif key == best_key:
             best.append(combo)
     chosen: dict[str, Reading | None] = dict(fixed)
@@ -403,7 +405,5 @@ def choose(
             alternatives[row] = sorted(options, key=lambda r: r.texts)
     final_score = 0
     if best:
-        assign = dict(fixed)
-        assign.update(zip(open_rows, best[0], strict=True))
-        final_score, max_score = score(assign)
+        final_score, max_score = first_score
     return Choice(chosen, alternatives, final_score, max_score, truncated)

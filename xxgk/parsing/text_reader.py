@@ -27,8 +27,8 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+")
 
 
 def _cell_lines_layout(lines: list[str]) -> bool:
-    tabbed = sum(1 for ln in lines if ln.startswith("\t"))
-    filled = sum(1 for ln in lines if ln.strip())
+    tabbed = len([ln for ln in lines if ln.startswith("\t")])
+    filled = len(lines) - list(map(str.strip, lines)).count("")
     return tabbed >= 20 or (tabbed >= 3 and tabbed * 4 >= filled)
 
 
