@@ -33,7 +33,7 @@ from rss import TreeSampler  # noqa: E402
 
 from xxgk.generator import write_inbox  # noqa: E402
 
-STAGES = ("parse", "warehouse load", "checks", "aggregates", "publish")
+STAGES = ("parse", "warehouse load", "checks", "aggregates", "publish", "other")
 _INSTANCE_YAML = """telemetry:
   enabled: false
 concurrency:
@@ -53,7 +53,9 @@ def stage_of(step_key: str) -> str:
         return "checks"
     if step_key.startswith("aggregates"):
         return "aggregates"
-    return "publish"
+    if step_key.startswith("published_warehouse"):
+        return "publish"
+    return "other"  # assets of other layers (compliance, registry, accounting)
 
 
 def generate(work: Path, n: int, year: int, seed: int, workers: int) -> tuple[Path, Path, float]:
