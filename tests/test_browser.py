@@ -1,6 +1,6 @@
 """The analyst's path in a real browser: `dagster dev` started here, the asset graph rendered by headless
-Chromium, a run launched over GraphQL and seen to succeed, the inbox sensor's run too, and the published
-HTML report opened with its charts.
+Chromium, a run of annual_reports_job over two years launched over GraphQL (seen to succeed), and the
+published HTML report opened with its charts.
 
 Needs Debian's ``chromium`` (``.ci/run`` installs it); skipped with a message when it is absent.
 """
@@ -8,6 +8,7 @@ Needs Debian's ``chromium`` (``.ci/run`` installs it); skipped with a message wh
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -54,12 +55,10 @@ def _chromium(args: list[str], profile: Path, timeout: float = 90) -> subprocess
     )
 
 
-def _graphql(port: int, query: str) -> dict:
-    import json
-
+def _graphql(port: int, query: str, variables: dict | None = None) -> dict:
     req = urllib.request.Request(
         f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(req, timeout=30) as resp:
@@ -122,12 +121,23 @@ def _wait_run(port: int, run_id: str, seconds: float) -> str:
     return status
 
 
+def _run_tags(port: int, run_id: str) -> dict[str, str]:
+    run = _graphql(
+        port, "query($id: ID!) { runOrError(runId: $id) { ... on Run { tags { key value } } } }", {"id": run_id}
+    )["data"]["runOrError"]
+    return {t["key"]: t["value"] for t in run["tags"]}
+
+
 def test_ui_graph_run_and_report_in_chromium(webserver: tuple[int, dict[str, Path]]) -> None:
     from dagster_graphql import DagsterGraphQLClient
 
     port, env = webserver
     root = env["root"]
     add_seed(env["inbox"])
+    seed = env["inbox"] / "seed" / "000_7f3569336a1c441f.txt"
+    (env["inbox"] / "seed" / "001.txt").write_bytes(seed.read_bytes() + b"\n")  # a 2020 report
+    with (env["inbox"] / "manifest.csv").open("a", encoding="utf-8") as f:
+        f.write("seed/001.txt,如皋市科技局,如皋市,county,2020\n")
     _graphql(port, "mutation { setNuxSeen }")  # no "join the community" popup over the graph
 
     # the asset graph page renders the four layers
@@ -148,16 +158,23 @@ def test_ui_graph_run_and_report_in_chromium(webserver: tuple[int, dict[str, Pat
     )
     assert shot.exists() and shot.stat().st_size > 20_000
 
-    # a run for 2019, launched as the Launchpad would, succeeds
+    # annual_reports_job over 2019…2020, launched as the Launchpad does for a range: one run, succeeds
     client = DagsterGraphQLClient("127.0.0.1", port_number=port)
-    run_id = client.submit_job_execution("annual_reports_job", tags={"dagster/partition": "2019"})
+    run_id = client.submit_job_execution(
+        "annual_reports_job",
+        tags={"dagster/asset_partition_range_start": "2019", "dagster/asset_partition_range_end": "2020"},
+    )
     assert _wait_run(port, run_id, 300) == "SUCCESS", (root / "dagster_dev.log").read_text()[-3000:]
+    tags = _run_tags(port, run_id)
+    assert tags.get("dagster/asset_partition_range_start") == "2019"
+    assert tags.get("dagster/asset_partition_range_end") == "2020"
 
     # the report it published opens, with its charts
     report = env["db"].parent / "published" / "report.html"
     assert report.exists()
     dom = _chromium(["--dump-dom", report.as_uri()], root / "chr3")
     assert dom.stdout.count("<svg") >= 3 and "Applications received" in dom.stdout
+    assert "<td>2020</td>" in dom.stdout  # both years of the backfill are in the report
     shot = root / "report.png"
     _chromium(["--window-size=1200,2000", f"--screenshot={shot}", report.as_uri()], root / "chr4")
     assert shot.exists() and shot.stat().st_size > 20_000
