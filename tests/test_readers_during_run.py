@@ -157,3 +157,45 @@ def test_readers_see_complete_states_and_never_block_a_run(tmp_env: dict[str, Pa
     # the holder kept its snapshot (the first publish) through the second run
     assert [tuple(s) for s in hold["states"]] == [state1]
     assert hold["held_reads"] > 0
+
+
+@pytest.mark.xfail(
+    reason="publish_database leaves a WAL that a read-write session (the duckdb CLI's default mode) wrote "
+    "beside the published file; new readers then fail until that session closes. Fix in "
+    "xxgk/warehouse/publish.py: unlink '<published>.wal' right after os.replace.",
+    strict=False,
+)
+def test_a_read_write_session_that_writes_does_not_break_new_readers(tmp_path: Path) -> None:
+    import duckdb
+
+    from xxgk.warehouse.publish import publish_database
+
+    work, published = tmp_path / "work.duckdb", tmp_path / "xxgk.duckdb"
+    con = duckdb.connect(str(work))
+    con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    con.execute("CHECKPOINT")
+    con.close()
+    publish_database(work, published)
+    # `duckdb data/xxgk.duckdb` without -readonly, and a scratch table created in it
+    session = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; con = duckdb.connect(sys.argv[1]); con.execute('CREATE TABLE mine AS SELECT 42'); "
+            "print('ready', flush=True); sys.stdin.readline(); con.close()",
+            str(published),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert session.stdout is not None and session.stdout.readline().strip() == "ready"
+        con = duckdb.connect(str(work))
+        con.execute("INSERT INTO t VALUES (2)")
+        con.execute("CHECKPOINT")
+        con.close()
+        publish_database(work, published)
+        assert query(published, "SELECT count(*) FROM t") == [(2,)]
+    finally:
+        session.communicate("\n", timeout=30)
