@@ -7,8 +7,8 @@ The warehouse itself needs no repair (the published file is swapped atomically; 
 DuckDB file replays its WAL on open).
 
 This marks every STARTED/STARTING run whose process no longer exists on this machine as failed and
-frees its pool slots. It only touches runs executed by a local process (the ``pid`` of their first
-engine event); run it before a run (scripts/run_sample.sh does) or whenever a run is blocked on the pool.
+frees its pool slots. It only touches runs executed by a local process (the ``pid`` s of their
+engine events); run it before a run (scripts/run_sample.sh does) or whenever a run is blocked on the pool.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def recover_dead_runs(instance: DagsterInstance) -> list[str]:
     recovered: list[str] = []
     for run in runs:
         logs = instance.all_logs(run.run_id)
-        pids = {e.dagster_event.pid for e in logs[:5] if e.dagster_event is not None and e.dagster_event.pid}
+        pids = {e.dagster_event.pid for e in logs if e.dagster_event is not None and e.dagster_event.pid}
         if not pids or any(_alive(p) for p in pids):
             continue
         instance.report_run_failed(run, "process gone (killed); marked failed by pipelines.recovery")
