@@ -86,3 +86,29 @@ def test_mentions_short_names_need_a_follower() -> None:
     text = "充分利用好海安政府门户网站、海安科技局等平台；海安的发展"
     counts = gazetteer().mentions(text, short_followers=r"政府|门户|[\u4e00-\u9fff]{0,6}?局")
     assert counts == {"海安": 2}
+
+
+def test_mentions_scan_equals_regex_alternation() -> None:
+    """The indexed scan gives exactly what the regex alternation of all names gives (overlaps, stoplist,
+    short names with and without followers, names cut at the end of the text)."""
+    import random
+    import re
+
+    gz = gazetteer()
+    names = gz._names_by_len
+    rng = random.Random(5)
+    glue = ["", "", "人民政府", "政府", "科技局", "和", "市", "区", "县", "。", "\n", "门户网站", "城区", "新区"]
+    texts = ["海安市科技局、海安科技局和南通市海安市", "江苏省南通市海安", "城区新区市中区", "海安"]
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(1, 25)):
+            name = rng.choice(names)
+            if rng.random() < 0.3:
+                name = name[: rng.randint(1, len(name))]  # cut names: partial matches
+            parts += [name, rng.choice(glue)]
+        texts.append("".join(parts))
+    follow = r"(?:人民)?政府|门户|[\u4e00-\u9fff]{0,6}?(?:局|委员会|办公室|厅|中心)"
+    for text in texts:
+        for followers in (follow, ""):
+            want = gz._mentions_regex(text, re.compile(followers) if followers else None)
+            assert list(gz.mentions(text, short_followers=followers).items()) == list(want.items()), text
