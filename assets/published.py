@@ -8,8 +8,9 @@ from assets.metadata import table_metadata
 from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_run
 from pipelines.resources import WarehouseResource
 from xxgk.report.html import write_report
+from xxgk.warehouse import build_state
 from xxgk.warehouse.aggregates import build_aggregates
-from xxgk.warehouse.publish import checkpoint, export_parquet, publish_database
+from xxgk.warehouse.publish import checkpoint, content_fingerprint, export_parquet, publish_database
 
 _FACTS = ["dim_report", "dim_agency", "fact_application", "fact_review_litigation"]
 
@@ -55,12 +56,21 @@ def aggregates(context: AssetExecutionContext, warehouse: WarehouseResource) -> 
     """Replace the aggregate rows of the run's years."""
     years = sorted(int(k) for k in context.partition_keys)
     with warehouse.connect() as con:
-        build_aggregates(con, years)
+        star = build_state.recorded(con, "star", years)
+        code = build_state.code_digest("warehouse/aggregates.py")
+        fingerprints = {y: build_state.combine(star.get(y), code) for y in years}
+        skipped = len(star) == len(years) and build_state.unchanged(con, "aggregates", fingerprints)
+        if not skipped:
+            build_aggregates(con, years)
+            build_state.record(con, "aggregates", fingerprints)
         for spec in AGGREGATE_SPECS:
             name = spec.key.to_user_string()
             yield MaterializeResult(
                 asset_key=spec.key,
-                metadata=table_metadata(con, name, "year IN (SELECT unnest(?::INTEGER[]))", [years]),
+                metadata={
+                    **table_metadata(con, name, "year IN (SELECT unnest(?::INTEGER[]))", [years]),
+                    "unchanged": skipped,
+                },
             )
 
 
@@ -88,12 +98,26 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     Until this step succeeds, readers keep seeing the previous published state in full.
     """
     settings = warehouse.settings
+    report_path = settings.published_dir / "report.html"
     with warehouse.connect() as con:
-        counts = export_parquet(con, settings.published_dir / "parquet")
-        report_path = write_report(con, settings.published_dir / "report.html")
-        checkpoint(con)
-    size = publish_database(settings.work_db, settings.duckdb_path)
-    context.log.info(f"published {settings.duckdb_path} ({size} bytes)")
+        state = content_fingerprint(con)
+        skipped = (
+            settings.duckdb_path.exists()
+            and report_path.exists()
+            and build_state.unchanged(con, "published", {0: state})
+        )
+        if skipped:
+            counts = {}
+            context.log.info("warehouse content unchanged since the last publish; published files kept")
+        else:
+            counts = export_parquet(con, settings.published_dir / "parquet")
+            write_report(con, report_path)
+            build_state.record(con, "published", {0: state})
+            checkpoint(con)
+    if not skipped:
+        size = publish_database(settings.work_db, settings.duckdb_path)
+        context.log.info(f"published {settings.duckdb_path} ({size} bytes)")
+    size = settings.duckdb_path.stat().st_size
     return MaterializeResult(
         metadata={
             "warehouse": MetadataValue.path(str(settings.duckdb_path)),
@@ -101,5 +125,6 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
             "parquet_dir": MetadataValue.path(str(settings.published_dir / "parquet")),
             "report": MetadataValue.path(str(report_path)),
             "tables": MetadataValue.json(counts),
+            "unchanged": skipped,
         }
     )

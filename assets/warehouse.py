@@ -7,7 +7,8 @@ from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_a
 from assets.metadata import table_metadata
 from pipelines.partitions import FIRST_REPORT_YEAR, WAREHOUSE_POOL, report_year_partitions, single_run
 from pipelines.resources import WarehouseResource
-from xxgk.warehouse.star import build_star, build_static_dimensions
+from xxgk.warehouse import build_state
+from xxgk.warehouse.star import build_star, build_static_dimensions, star_fingerprints
 
 _STAGING = ["source_file", "stg_report", "stg_cell"]
 
@@ -95,10 +96,17 @@ def star_schema(context: AssetExecutionContext, warehouse: WarehouseResource) ->
     """Rebuild the star schema slice of the run's report years (delete, then insert: safe to re-run)."""
     years = sorted(int(k) for k in context.partition_keys)
     last = int(report_year_partitions.get_last_partition_key() or years[-1])
+    year_range = (FIRST_REPORT_YEAR, max(last, *years))
     with warehouse.connect() as con:
-        build_static_dimensions(con, last_year=max(last, *years))
-        counts = build_star(con, years, year_range=(FIRST_REPORT_YEAR, last))
-        context.log.info(f"years {years}: {counts}")
+        fingerprints = star_fingerprints(con, years, year_range)
+        skipped = build_state.unchanged(con, "star", fingerprints)
+        if skipped:
+            context.log.info(f"years {years}: staging unchanged since the last build; nothing to do")
+        else:
+            build_static_dimensions(con, last_year=year_range[1])
+            counts = build_star(con, years, year_range=year_range)
+            build_state.record(con, "star", fingerprints)
+            context.log.info(f"years {years}: {counts}")
         for spec in STAR_SPECS:
             name = spec.key.to_user_string()
             has_year = name not in (
@@ -114,5 +122,6 @@ def star_schema(context: AssetExecutionContext, warehouse: WarehouseResource) ->
                 metadata={
                     **table_metadata(con, name, where, [years] if has_year else None),
                     "years": ", ".join(map(str, years)),
+                    "unchanged": skipped,
                 },
             )

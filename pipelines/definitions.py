@@ -11,6 +11,7 @@ from assets.ingest import ingest_inbox
 from assets.ingest_checks import ingest_accounting
 from assets.published import aggregates, published_warehouse
 from assets.warehouse import star_schema
+from pipelines.executors import local_parallel_executor
 from pipelines.jobs import annual_reports_job
 from pipelines.partitions import report_year_partitions
 from pipelines.resources import WarehouseResource
@@ -30,6 +31,7 @@ defs = Definitions(
     ],
     asset_checks=[*build_rule_asset_checks(partitions_def=report_year_partitions), ingest_accounting],
     jobs=[annual_reports_job],
+    executor=local_parallel_executor,
     schedules=SCHEDULES,
     sensors=[inbox_sensor],
     resources={"warehouse": WarehouseResource()},

@@ -159,12 +159,6 @@ def test_readers_see_complete_states_and_never_block_a_run(tmp_env: dict[str, Pa
     assert hold["held_reads"] > 0
 
 
-@pytest.mark.xfail(
-    reason="publish_database leaves a WAL that a read-write session (the duckdb CLI's default mode) wrote "
-    "beside the published file; new readers then fail until that session closes. Fix in "
-    "xxgk/warehouse/publish.py: unlink '<published>.wal' right after os.replace.",
-    strict=False,
-)
 def test_a_read_write_session_that_writes_does_not_break_new_readers(tmp_path: Path) -> None:
     import duckdb
 

@@ -12,6 +12,7 @@ Parquet exports are written to a fresh folder and swapped in the same way.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import uuid
@@ -81,6 +82,17 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, i
     return counts
 
 
+def content_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """Digest of the content of every exported table and the review decisions (order-independent)."""
+    existing = _existing(con)
+    parts = []
+    for table in (*EXPORTED_TABLES, "finding_reviews"):
+        if table in existing and table != "report_cells":  # a view over the facts
+            n, h = con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchone()
+            parts.append(f"{table}:{n}:{h}")
+    return hashlib.sha256(";".join(parts).encode()).hexdigest()[:32]
+
+
 def _swap_dir(new: Path, target: Path) -> None:
     """Replace folder ``target`` with ``new`` (two renames; readers see old or new, never a mix of files)."""
     old = target.parent / f".{target.name}.old.{uuid.uuid4().hex[:8]}"
@@ -99,6 +111,9 @@ def publish_database(work_db: Path, published: Path) -> int:
         with tmp.open("rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, published)
+        # A reader that opened the old file read-write may have left a WAL beside it; paired with the
+        # new file it would make every new reader fail ("WAL checkpoint iteration does not match").
+        published.with_name(published.name + ".wal").unlink(missing_ok=True)
     finally:
         tmp.unlink(missing_ok=True)
     return published.stat().st_size

@@ -142,6 +142,40 @@ LEFT JOIN manifest m USING (sha256)
 """
 
 
+_FINGERPRINT_ROW = (
+    "concat_ws('|', sha256, parser_version, array_to_string(source_files, ';'), mtime, agency, region, "
+    "manifest_level, manifest_sector, year, published_date, published_date_source, parse_status)"
+)
+
+
+def star_fingerprints(
+    con: duckdb.DuckDBPyConnection, years: Sequence[int], year_range: tuple[int, int]
+) -> dict[int, str]:
+    """Per report year, a fingerprint of everything ``build_star`` reads for that year's slice.
+
+    It covers the year's resolved reports, the reports of no partition (rebuilt with every slice),
+    the agency registry's aliases, the template/star/agency code, and the partition range.
+    """
+    from xxgk.warehouse.build_state import code_digest, combine
+
+    lo, hi = year_range
+    rows = con.execute(
+        f"""
+        SELECT CASE WHEN year IS NULL OR year < ? OR year > ? THEN NULL ELSE year END AS y,
+               md5(string_agg({_FINGERPRINT_ROW}, ',' ORDER BY sha256)) AS digest
+        FROM ({_RESOLVED_SQL})
+        WHERE year IN (SELECT unnest(?::INTEGER[])) OR year IS NULL OR year < ? OR year > ?
+        GROUP BY y
+        """,
+        [lo, hi, list(years), lo, hi],
+    ).fetchall()
+    digests = {y: d for y, d in rows}
+    aliases = sorted(_registry_aliases(con).items())
+    code = code_digest("template", "agencies", "warehouse/star.py")
+    common = combine(digests.get(None, ""), aliases, year_range, code)
+    return {y: combine(digests.get(y, ""), common) for y in years}
+
+
 def build_star(
     con: duckdb.DuckDBPyConnection, years: Sequence[int], year_range: tuple[int, int] | None = None
 ) -> dict[str, int]:
