@@ -54,7 +54,7 @@ KILL_POINTS = {
 def _home(root: Path) -> Path:
     """A DAGSTER_HOME with the project's dagster.yaml, storage inside ``root``."""
     home = root / "dagster_home"
-    home.mkdir(exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
     text = (ROOT / "dagster.yaml").read_text("utf-8").replace(".dagster_home", str(home / "store"))
     (home / "dagster.yaml").write_text(text, encoding="utf-8")
     return home
