@@ -103,16 +103,27 @@ def _has_inner_table(node: Node) -> bool:
 
 
 def _read_table(node: Node, index: int) -> Table:
+    """The rows of a table that holds no other table (so every ``<tr>`` below it is one of its rows)."""
     rows: list[list[GridCell]] = []
     plain = node.css_first(_SKIP_SELECTOR) is None
+    ws_sub = _WS.sub
     for tr in node.css("tr"):
-        # only rows of this table, not of a nested one
-        owner = tr.parent
-        while owner is not None and owner.tag != "table":
-            owner = owner.parent
-        if owner is None or owner.mem_id != node.mem_id:
-            continue
-        cells = [_grid_cell(td, plain) for td in tr.iter() if td.tag in ("td", "th")]
+        cells: list[GridCell] = []
+        for td in tr.iter():
+            tag = td.tag
+            if tag != "td" and tag != "th":
+                continue
+            # _grid_cell inlined (one call per cell is a good share of reading a page)
+            if plain:
+                text = td.text(deep=True, separator="", strip=False)
+                if not text.isalnum():
+                    text = ws_sub(" ", text).strip()
+            else:
+                text = _cell_text(td)
+            attrs = td.attributes
+            rs = _span(attrs, "rowspan") if "rowspan" in attrs else 1
+            cs = _span(attrs, "colspan") if "colspan" in attrs else 1
+            cells.append(GridCell(text, rs, cs))
         rows.append(cells)
     return Table(rows=rows, location=f"table {index}")
 
@@ -178,12 +189,7 @@ def read_html(html: str) -> Document:
         if tag in _BLOCK:
             flush()
         stack.append((node, False))
-        children = []
-        child = node.child
-        while child is not None:
-            children.append(child)
-            child = child.next
-        stack.extend((c, True) for c in reversed(children))
+        stack.extend([(c, True) for c in node.iter(include_text=True)][::-1])
     flush()
     doc.text = "\n".join(lines)
     return doc

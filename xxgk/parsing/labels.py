@@ -26,10 +26,20 @@ _NUMBERING = re.compile(
 )
 
 
+# one pass deleting whitespace and quotes; the traditional characters as a class (most texts have none)
+_WS_QUOTES = re.compile("[\\s" + re.escape("".join(chr(c) for c in _QUOTES)) + "]+")
+_T2S_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _T2S)) + "]")
+
+
 @lru_cache(maxsize=8192)
 def norm(text: str) -> str:
-    """Fold width (NFKC: （）→(), １→1), traditional label characters to simplified, drop quotes and whitespace."""
-    return _WS.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES).translate(_T2S))
+    """Fold width (NFKC: （）→(), １→1), traditional label characters to simplified, drop quotes and whitespace.
+
+    (The same as ``_WS.sub("", NFKC(text).translate(_QUOTES).translate(_T2S))``: the 1:1 character
+    mapping commutes with the deletions, and it is skipped when no traditional character occurs.)
+    """
+    s = _WS_QUOTES.sub("", unicodedata.normalize("NFKC", text))
+    return s.translate(_T2S) if _T2S_CHARS.search(s) else s
 
 
 def strip_numbering(label: str) -> str:
