@@ -49,7 +49,13 @@ def score(db: Path, inbox: Path, truth_dir: Path) -> dict[str, object]:
     for rule in sorted(rules):
         w = {p for p in want if p[1] == rule}
         f = {p for p in found if p[1] == rule}
-        per_rule[rule] = {"truth": len(w), "found": len(f), "tp": len(w & f)}
+        tp_r, fp_r, fn_r = len(w & f), len(f - w), len(w - f)
+        per_rule[rule] = {
+            "truth": len(w), "found": len(f), "tp": tp_r, "fp": fp_r, "fn": fn_r,
+            "precision": round(tp_r / len(f), 4) if f else 1.0,
+            "recall": round(tp_r / len(w), 4) if w else 1.0,
+            "fp_examples": sorted(f - w)[:5], "fn_examples": sorted(w - f)[:5],
+        }
     return {
         "precision": round(len(tp) / len(found), 4) if found else 1.0,
         "recall": round(len(tp) / len(want), 4) if want else 1.0,
@@ -60,5 +66,6 @@ def score(db: Path, inbox: Path, truth_dir: Path) -> dict[str, object]:
         "missed_examples": sorted(want - found)[:5],
         "extra_examples": sorted(found - want)[:5],
         "missed_by_rule": dict(Counter(r for _, r in want - found)),
+        "unscored_found": dict(Counter(r for rid, r in found_rows if r not in rules and rid in reports)),
         "extra_by_rule": dict(Counter(r for _, r in found - want)),
     }

@@ -92,6 +92,8 @@ def carry_violations(prev: Cells, cur: Cells) -> list[Violation]:
         if a is None and b is None:
             continue
         if (a or 0) != (b or 0):
-            out.append(Violation("X-T3-CARRY", (f"T3:2:{c}",), "fail",
+            # the module's convention: a failing equation with a blank cell involved is undecidable
+            status = "incomplete" if a is None or b is None else "fail"
+            out.append(Violation("X-T3-CARRY", (f"T3:2:{c}",), status,
                                  f"上年结转 {_fmt(b or 0)} ≠ previous year's 结转下年度 {_fmt(a or 0)}"))
     return out

@@ -149,23 +149,25 @@ def inject_cells(rng: random.Random, c: dict[str, float | None], version: str,
             old = c[code]
             c[code] = None
             causes.append(({code}, f"injected blank total: {code} (was {old:g}) left blank"))
-            causes.append((set(), f"P-BLANK-TOTAL:{code}"))
     return causes
 
 
-def audit(rep: GeneratedReport, causes: list[tuple[set[str], str]], prev: GeneratedReport | None) -> None:
-    """Append to ``rep.defects`` every rule the printed report breaks, tagged with its cause."""
+def audit(rep: GeneratedReport, causes: list[tuple[set[str], str]], prev: GeneratedReport | None,
+          earlier_nonzero: bool = False) -> None:
+    """Append to ``rep.defects`` every rule the printed report breaks, tagged with its cause.
+
+    ``prev`` is the previous year's report (if emitted); ``earlier_nonzero`` says whether any earlier
+    report of the agency printed a non-zero cell (P-ZERO-DROP).
+    """
     found: list[Violation] = all_violations(rep.cells, rep.version)
     if prev is not None:
-        known = {tuple(d["cells"]) for d in rep.defects if d["rule"] == "X-T3-CARRY"}
-        found += [v for v in carry_violations(prev.cells, rep.cells) if v.cells not in known]
-    for _, note in causes:
-        if note.startswith("P-BLANK-TOTAL:"):
-            code = note.split(":", 1)[1]
-            rep.defects.append(entry("P-BLANK-TOTAL", [code], f"{code} blank while its parts are filled",
-                                     "warn"))
-    causes = [(t, n) for t, n in causes if not n.startswith("P-BLANK-TOTAL:")]
-    _audit_zero(rep, prev)
+        found += carry_violations(prev.cells, rep.cells)
+    for code, n_parts in _blank_totals(rep):
+        why = [note for touched, note in causes if code in touched]
+        note = f"{code} blank while {n_parts} of its parts are printed"
+        note += f"; cause: {'; '.join(why)}" if why else ""
+        rep.defects.append(entry("P-BLANK-TOTAL", [code], note, "warn"))
+    _audit_zero(rep, earlier_nonzero)
     for v in found:
         why = [note for touched, note in causes if touched & set(v.cells)]
         note = v.note + (f"; cause: {'; '.join(why)}" if why else "")
@@ -173,23 +175,55 @@ def audit(rep: GeneratedReport, causes: list[tuple[set[str], str]], prev: Genera
     _audit_narrative(rep, causes)
 
 
-def _all_zero(rep: GeneratedReport) -> bool:
-    return not any(rep.cells.values())
+def _total_parts(rep: GeneratedReport) -> dict[str, tuple[str, ...]]:
+    """Each total cell (T3 row TOTAL, T3 row 3.7 per column, T4 block TOTAL) → its part cells."""
+    fmt = load_format(rep.version)
+    leaves = fmt.t3_outcome_leaves()
+    out: dict[str, tuple[str, ...]] = {}
+    for r in fmt.t3_numeric_rows():
+        out[f"T3:{r.code}:TOTAL"] = tuple(f"T3:{r.code}:{c}" for c in T3_APPLICANT_COLUMNS)
+    for c in T3_APPLICANT_COLUMNS:
+        out[f"T3:3.7:{c}"] = tuple(f"T3:{r}:{c}" for r in leaves)
+    for b in T4_BLOCKS:
+        out[f"T4:{b}:TOTAL"] = tuple(f"T4:{b}:{p}" for p in ("MAINTAIN", "CORRECT", "OTHER", "PENDING"))
+    return out
 
 
-def _audit_zero(rep: GeneratedReport, prev: GeneratedReport | None) -> None:
-    """P-ZERO (any all-zero/blank report, natural or not), P-ZERO-NARRATIVE, P-ZERO-DROP."""
+def _blank_totals(rep: GeneratedReport) -> list[tuple[str, int]]:
+    """P-BLANK-TOTAL as printed: a total left blank (not a marker) while some part prints a number."""
+    out = []
+    for code, parts in _total_parts(rep).items():
+        if code not in rep.cells or rep.cells[code] is not None or code in rep.markers:
+            continue
+        n = sum(1 for p in parts if rep.cells.get(p) is not None)
+        if n:
+            out.append((code, n))
+    return out
+
+
+def _all_zero(rep: GeneratedReport, prefix: tuple[str, ...] = ("T2:", "T3:", "T4:")) -> bool:
+    return not any(v for k, v in rep.cells.items() if k.startswith(prefix))
+
+
+def _audit_zero(rep: GeneratedReport, earlier_nonzero: bool) -> None:
+    """P-ZERO (any all-zero/blank report, natural or not), P-ZERO-NARRATIVE (per table), P-ZERO-DROP."""
+    q = rep.quotes
+    # what the narrative prints (xxgk.generator.narrative): T3 counts unless "未收到" (rows 1 and 3.7 both 0)
+    t3_cited = (q.get("T3:1:TOTAL") or q.get("T3:3.7:TOTAL")) and any(
+        q.get(k) for k in ("T3:1:TOTAL", "T3:3.7:TOTAL", "T3:4:TOTAL"))
+    t4_cited = any(q.get(k) for k in ("T4:AR:TOTAL", "T4:AL:TOTAL"))
+    for table, cited in (("T3:", t3_cited), ("T4:", t4_cited)):
+        if cited and _all_zero(rep, (table,)):
+            rep.defects.append(entry("P-ZERO-NARRATIVE", [f"{table}*", "TEXT:S1"],
+                                     f"{table[:2]} all 0 or blank while the narrative cites non-zero counts", "warn"))
     if not _all_zero(rep):
         return
     rules = {d["rule"] for d in rep.defects}
     if "P-ZERO" not in rules:
         rep.defects.append(entry("P-ZERO", [], "natural: every table cell is 0 or blank (no activity)",
                                  "warn"))
-    if any(rep.quotes.get(k) for k in ("T3:1:TOTAL", "T3:3.7:TOTAL", "T4:AR:TOTAL", "T4:AL:TOTAL")):
-        rep.defects.append(entry("P-ZERO-NARRATIVE", [], "tables all 0 while the narrative cites non-zero "
-                                 "counts", "warn"))
-    if prev is not None and not _all_zero(prev):
-        rep.defects.append(entry("P-ZERO-DROP", [], f"all 0 after a non-zero {prev.year} report", "warn"))
+    if earlier_nonzero:
+        rep.defects.append(entry("P-ZERO-DROP", [], "all 0 after a non-zero report in an earlier year", "warn"))
 
 
 NARRATIVE_CELLS: dict[str, tuple[str, ...]] = {
@@ -205,13 +239,27 @@ def _audit_narrative(rep: GeneratedReport, causes: list[tuple[set[str], str]]) -
     known = {(d["rule"], tuple(d["cells"])) for d in rep.defects}
     for key, quoted in rep.quotes.items():
         cells = NARRATIVE_CELLS[key]
-        printed = [rep.cells.get(c) for c in cells]
-        if any(p is None for p in printed):
+        table = _narrative_table_value(rep, cells)
+        if table is None:
             continue
-        table = sum(p for p in printed if p is not None)
         rule = "N-T4" if key.startswith("T4") else "N-T3"
         if table != quoted and (rule, cells) not in known:
             why = [note for touched, note in causes if touched & set(cells)]
             note = f"narrative states {quoted} but the table prints {table:g}"
             note += f"; cause: {'; '.join(why)}" if why else ""
             rep.defects.append(entry(rule, cells, note, "warn"))
+
+
+def _narrative_table_value(rep: GeneratedReport, cells: tuple[str, ...]) -> float | None:
+    """The table figure a reader compares a quote with: the printed totals; a blank total falls back to
+    the sum of its printed parts (None when nothing involved is printed)."""
+    parts = _total_parts(rep)
+    values = []
+    for c in cells:
+        v = rep.cells.get(c)
+        if v is None:
+            printed = [p for p in (rep.cells.get(x) for x in parts.get(c, ())) if p is not None]
+            v = sum(printed) if printed else None
+        values.append(v)
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None

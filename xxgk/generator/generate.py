@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from collections.abc import Iterable, Mapping
 
-from xxgk.template.model import load_format
+from xxgk.template.model import T3_COLUMNS, load_format
 
 from .agencies import Agency
 from .defects import DefectRates, audit, break_carry, entry, inject_cells
@@ -107,11 +107,14 @@ def generate_agency(seed: int, agency: Agency, years: Iterable[int], rates: Defe
                                  profile.fee_decimals, rates)
         rep.media, rep.encoding = media, ("gbk" if media == "html-gbk" else "utf-8")
         if "carry_break" in kinds:
-            rep.defects.append(entry("X-T3-CARRY", ["T3:2:TOTAL"], f"injected: {carry_notes.get(y, '')}"))
+            # recorded by the audit only if the printed cells disagree (a defect of last year's printed
+            # row 4, e.g. a balance break, can make them agree again)
+            causes.append(({f"T3:2:{c}" for c in T3_COLUMNS}, f"injected carry break: {carry_notes.get(y, '')}"))
         if rep.version != rep.expected_version:
             rep.defects.append(entry("FORMAT-MISMATCH", [], f"{y} report printed on the {rep.version} tables "
                                      f"(expected {rep.expected_version})"))
-        audit(rep, causes, prev_rep if prev_rep and prev_rep.year == y - 1 else None)
+        audit(rep, causes, prev_rep if prev_rep and prev_rep.year == y - 1 else None,
+              earlier_nonzero=any(any(r.cells.values()) for r in out))
         out.append(rep)
         prev_rep = rep
     return out
@@ -189,7 +192,12 @@ def _build(rng: random.Random, agency: Agency, yv: YearValues, version: str, lay
     rep.quotes = _quotes(yv, cells, zero_fill)
     if rng.random() < rates.narrative:
         true = rep.quotes["T3:1:TOTAL"]
-        rep.quotes["T3:1:TOTAL"] = true + rng.choice((-3, -2, -1, 1, 2, 5, 10)) if true > 3 else true + 2
+        # never new + carried-in: "共收到" may count carried-in applications, so that is no mismatch
+        carried_in = {sum(yv.t3["2"].values()), int(cells.get("T3:2:TOTAL") or 0)}
+        if true > 3:
+            rep.quotes["T3:1:TOTAL"] = true + rng.choice([d for d in (-3, -2, -1, 1, 2, 5, 10) if d not in carried_in])
+        else:
+            rep.quotes["T3:1:TOTAL"] = true + next(d for d in (2, 3, 4) if d not in carried_in)
         causes.append(({"T3:1:TOTAL"}, f"injected narrative mismatch (true count {true})"))
     _late_entry(rep)
     return rep, causes

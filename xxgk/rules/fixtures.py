@@ -29,7 +29,8 @@ _DIM_DDL = """
 CREATE TABLE IF NOT EXISTS dim_report (
     report_id VARCHAR, agency VARCHAR, agency_key BIGINT, region VARCHAR, province VARCHAR, city VARCHAR,
     county VARCHAR, level VARCHAR, sector VARCHAR, year INTEGER, format_version VARCHAR,
-    expected_version VARCHAR, scope VARCHAR, parse_status VARCHAR, is_current BOOLEAN)
+    expected_version VARCHAR, scope VARCHAR, parse_status VARCHAR, is_current BOOLEAN, source_file VARCHAR,
+    source_files VARCHAR[])
 """
 _TEXT_DDL = "CREATE TABLE IF NOT EXISTS report_text (report_id VARCHAR, section VARCHAR, text VARCHAR)"
 
@@ -49,6 +50,7 @@ class FixtureReport:
     sector: str | None = "人民政府"
     is_current: bool = True
     text: dict[str, str] = field(default_factory=dict)
+    scope: str = "agency"  # dim_report.scope: 'agency' | 'aggregate' | 'unknown'
     raw: dict[str, str] = field(default_factory=dict)
 
 
@@ -87,9 +89,10 @@ def build_warehouse(
         key = rep.agency_key if rep.agency_key is not None else abs(hash(rep.agency)) % (2**62)
         con.execute(
             "INSERT INTO dim_report (report_id, agency, agency_key, region, level, sector, year, format_version,"
-            " expected_version, scope, parse_status, is_current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'agency', 'ok', ?)",
+            " expected_version, scope, parse_status, is_current, source_file, source_files)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?, ?, ?)",
             [rep.report_id, rep.agency, key, rep.region, rep.level, rep.sector, rep.year, rep.format_version,
-             rep.format_version, rep.is_current],
+             rep.format_version, rep.scope, rep.is_current, f"{rep.report_id}.txt", [f"{rep.report_id}.txt"]],
         )
         for section, text in rep.text.items():
             con.execute("INSERT INTO report_text VALUES (?, ?, ?)", [rep.report_id, section, text])

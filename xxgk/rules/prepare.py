@@ -36,7 +36,7 @@ SELECT b.report_id, b.agency, b.region, b.year, b.format_version,
             WHEN b.format_version = '2019' AND l.has_36x THEN '2021'
             ELSE b.format_version END AS t3_layout,
        coalesce(d.agency_key, CAST(hash(b.agency) % 9223372036854775807 AS BIGINT)) AS agency_key,
-       coalesce(d.is_current, TRUE) AS is_current, d.level, d.sector,
+       coalesce(d.is_current, TRUE) AS is_current, d.level, d.sector, coalesce(d.scope, 'unknown') AS scope,
        ($all_years OR list_contains(CAST($years AS INTEGER[]), b.year)) AS in_scope
 FROM base b
 LEFT JOIN layout l ON l.report_id = b.report_id
@@ -151,11 +151,12 @@ def prepare(con: duckdb.DuckDBPyConnection, years: list[int] | None, rules: tupl
     if not dim_ok:
         con.execute(
             "CREATE OR REPLACE TEMP VIEW _rx_dim AS SELECT NULL::VARCHAR AS report_id, NULL::BIGINT AS agency_key,"
-            " NULL::BOOLEAN AS is_current, NULL::VARCHAR AS level, NULL::VARCHAR AS sector WHERE FALSE"
+            " NULL::BOOLEAN AS is_current, NULL::VARCHAR AS level, NULL::VARCHAR AS sector,"
+            " NULL::VARCHAR AS scope WHERE FALSE"
         )
     else:
         con.execute(
-            "CREATE OR REPLACE TEMP VIEW _rx_dim AS SELECT report_id, agency_key, is_current, level, sector"
+            "CREATE OR REPLACE TEMP VIEW _rx_dim AS SELECT report_id, agency_key, is_current, level, sector, scope"
             " FROM dim_report"
         )
     if _exists(con, "report_text"):

@@ -40,6 +40,7 @@ WITH rowtot AS (
            count(*) FILTER (WHERE table_code = 'T3') AS t3_cells,
            count(*) FILTER (WHERE table_code = 'T3' AND value <> 0) AS t3_nonzero,
            count(*) FILTER (WHERE table_code = 'T3' AND value = 0) AS t3_zero,
+           count(DISTINCT row_code) FILTER (WHERE table_code = 'T3' AND row_code IN ('1', '3.7', '4')) AS t3_key_rows,
            count(*) FILTER (WHERE table_code = 'T4') AS t4_cells,
            count(*) FILTER (WHERE table_code = 'T4' AND value <> 0) AS t4_nonzero,
            count(*) FILTER (WHERE table_code = 'T4' AND value = 0) AS t4_zero

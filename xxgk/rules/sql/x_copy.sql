@@ -1,7 +1,9 @@
 -- X-COPY (内容雷同): (a) every number printed in both years identical to the same agency's previous
 -- report (at least 10 shared cells, at least one non-zero); (b) narrative (S1 + S5) sentences, digits
 -- masked, contained >= 80 % in the previous year's text or in another agency's report of the same year
--- (sentences found in more than 50 reports of the year are boilerplate and ignored for (b) across agencies).
+-- (sentences found in more than 50 reports of the year are boilerplate and ignored for (b) across agencies;
+-- against the previous year, sentences printed by more than max(2, 5 %) of the year's agencies are ignored
+-- and the share is taken over the report's own remaining sentences, at least 5 of them).
 WITH num AS (
     SELECT p.report_id, p.prev_report_id, p.prev_year,
            count(*) AS n_common,
@@ -23,18 +25,31 @@ WITH num AS (
     WHERE length(s) >= 12
 ), nsent AS (
     SELECT report_id, count(*) AS n FROM sent GROUP BY report_id
-), prev_pairs AS (
-    SELECT p.report_id, p.prev_report_id AS other_id, CAST(p.prev_year AS VARCHAR) AS tag, 'prev' AS kind,
-           count(b.h) AS shared
-    FROM _rx_prev p
-    JOIN sent a ON a.report_id = p.report_id
-    LEFT JOIN sent b ON b.report_id = p.prev_report_id AND b.h = a.h
-    GROUP BY ALL
 ), scope_sent AS (
     SELECT s.report_id, s.h, r.year, r.agency_key
     FROM sent s JOIN _rx_reports r ON r.report_id = s.report_id AND r.in_scope AND r.is_current
 ), df AS (
-    SELECT year, h, count(*) AS df FROM scope_sent GROUP BY ALL
+    SELECT year, h, count(*) AS df, count(DISTINCT agency_key) AS n_agencies FROM scope_sent GROUP BY ALL
+), ny AS (
+    SELECT year, count(DISTINCT agency_key) AS n FROM scope_sent GROUP BY year
+), own AS (
+    -- (b) against the previous year: only the report's own wording counts. A sentence that more than
+    -- max(2, 5 %) of the year's agencies print is boilerplate: reusing it is not copying last year's report.
+    SELECT s.report_id, s.h
+    FROM sent s
+    JOIN _rx_reports r ON r.report_id = s.report_id AND r.in_scope
+    LEFT JOIN ny ON ny.year = r.year
+    LEFT JOIN df ON df.year = r.year AND df.h = s.h
+    WHERE coalesce(df.n_agencies, 0) <= greatest(2, 0.05 * coalesce(ny.n, 0))
+), nown AS (
+    SELECT report_id, count(*) AS n FROM own GROUP BY report_id
+), prev_pairs AS (
+    SELECT p.report_id, p.prev_report_id AS other_id, CAST(p.prev_year AS VARCHAR) AS tag, 'prev' AS kind,
+           count(b.h) AS shared
+    FROM _rx_prev p
+    JOIN own a ON a.report_id = p.report_id
+    LEFT JOIN sent b ON b.report_id = p.prev_report_id AND b.h = a.h
+    GROUP BY ALL
 ), rare AS (
     SELECT s.* FROM scope_sent s JOIN df ON df.year = s.year AND df.h = s.h WHERE df.df BETWEEN 2 AND 50
 ), other_pairs AS (
@@ -42,10 +57,13 @@ WITH num AS (
     FROM rare a JOIN rare b ON a.h = b.h AND a.year = b.year AND a.agency_key <> b.agency_key
     GROUP BY ALL
 ), txt AS (
-    SELECT x.report_id, x.other_id, x.tag, x.kind, x.shared, least(na.n, nb.n) AS denom, x.shared / least(na.n, nb.n) AS sim
+    SELECT x.report_id, x.other_id, x.tag, x.kind, x.shared,
+           CASE WHEN x.kind = 'prev' THEN no.n ELSE least(na.n, nb.n) END AS denom,
+           x.shared / CASE WHEN x.kind = 'prev' THEN no.n ELSE least(na.n, nb.n) END AS sim
     FROM (SELECT * FROM prev_pairs UNION ALL SELECT * FROM other_pairs) x
     JOIN nsent na ON na.report_id = x.report_id
     JOIN nsent nb ON nb.report_id = x.other_id
+    LEFT JOIN nown no ON no.report_id = x.report_id
 )
 SELECT n.report_id, 'X-COPY' AS rule_id, 'X' AS sheet,
        'T2:*,T3:*,T4:*,T2:*@' || n.prev_year || ',T3:*@' || n.prev_year || ',T4:*@' || n.prev_year AS cells,
