@@ -31,6 +31,29 @@ _WS_QUOTES = re.compile("[\\s" + re.escape("".join(chr(c) for c in _QUOTES)) + "
 _T2S_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _T2S)) + "]")
 
 
+# Frequent full-width characters and their compatibility decompositions. NFKC(text) is unchanged when a
+# character is first replaced by its full decomposition (NFKD works character by character), and a text
+# left with CJK and ASCII only passes unicodedata's quick check instead of being renormalised.
+_FW_NFKD = tuple(
+    (c, unicodedata.normalize("NFKD", c))
+    for c in "，（）：；！？％．／＋－＝＜＞［］｛｝＂＇０１２３４５６７８９\u3000"
+)
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, faster on Chinese text with full-width punctuation."""
+    for wide, narrow in _FW_NFKD:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return unicodedata.normalize("NFKC", text)
+
+
+def norm_text(text: str) -> str:
+    """:func:`norm` without the cache, for whole texts (each read once; not worth keeping)."""
+    s = _WS_QUOTES.sub("", _nfkc(text))
+    return s.translate(_T2S) if _T2S_CHARS.search(s) else s
+
+
 @lru_cache(maxsize=8192)
 def norm(text: str) -> str:
     """Fold width (NFKC: （）→(), １→1), traditional label characters to simplified, drop quotes and whitespace.
@@ -38,8 +61,7 @@ def norm(text: str) -> str:
     (The same as ``_WS.sub("", NFKC(text).translate(_QUOTES).translate(_T2S))``: the 1:1 character
     mapping commutes with the deletions, and it is skipped when no traditional character occurs.)
     """
-    s = _WS_QUOTES.sub("", unicodedata.normalize("NFKC", text))
-    return s.translate(_T2S) if _T2S_CHARS.search(s) else s
+    return norm_text(text)
 
 
 def strip_numbering(label: str) -> str:

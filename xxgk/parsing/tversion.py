@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xxgk.parsing.labels import norm
+from xxgk.parsing.labels import norm_text
 from xxgk.parsing.model import ParseIssue
 from xxgk.template.model import expected_version
 
@@ -15,7 +15,7 @@ LEGACY_ANCHORS = ("收费及减免", "依申请公开情况统计", "申请公�
 
 def detect_format(text: str) -> tuple[str | None, dict[str, list[str]]]:
     """('2019' | '2021' | 'legacy' | None, anchors found per version)."""
-    n = norm(text)
+    n = norm_text(text)
     hits = {
         "2021": [a for a in V2021_ANCHORS if a in n],
         "2019": [a for a in V2019_ANCHORS if a in n],
