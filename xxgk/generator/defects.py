@@ -162,6 +162,9 @@ def audit(rep: GeneratedReport, causes: list[tuple[set[str], str]], prev: Genera
     found: list[Violation] = all_violations(rep.cells, rep.version)
     if prev is not None:
         found += carry_violations(prev.cells, rep.cells)
+        if "X-COPY" not in {d["rule"] for d in rep.defects} and _numbers_identical(prev, rep):
+            rep.defects.append(entry("X-COPY", [], f"natural: every number printed in both years identical to "
+                                     f"the {prev.year} report", "warn"))
     for code, n_parts in _blank_totals(rep):
         why = [note for touched, note in causes if code in touched]
         note = f"{code} blank while {n_parts} of its parts are printed"
@@ -173,6 +176,13 @@ def audit(rep: GeneratedReport, causes: list[tuple[set[str], str]], prev: Genera
         note = v.note + (f"; cause: {'; '.join(why)}" if why else "")
         rep.defects.append(entry(v.rule, v.cells, note, v.status))
     _audit_narrative(rep, causes)
+
+
+def _numbers_identical(prev: GeneratedReport, rep: GeneratedReport) -> bool:
+    """X-COPY (a) as printed: >= 10 cells printed in both years, all equal, at least one non-zero."""
+    common = [c for c, v in rep.cells.items() if v is not None and prev.cells.get(c) is not None]
+    return (len(common) >= 10 and all(rep.cells[c] == prev.cells[c] for c in common)
+            and any(rep.cells[c] for c in common))
 
 
 def _total_parts(rep: GeneratedReport) -> dict[str, tuple[str, ...]]:
