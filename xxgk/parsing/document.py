@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class GridCell:
     """One cell as the source laid it out (only origin cells; spans are kept as numbers)."""
 

@@ -15,7 +15,7 @@ ParseStatus = Literal["ok", "partial", "failed"]
 Scope = Literal["agency", "aggregate", "unknown"]
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedCell:
     """One cell of T2/T3/T4 as printed.
 

@@ -84,14 +84,14 @@ def _read_row(
 ) -> _Row | None:
     k = len(columns)
     texts = _trim(cap.cells, k)
-    where = f"{cap.table} row {cap.row}" + (f" ({cap.location})" if cap.location else "")
     if len(texts) == k:
-        got = _direct(texts)
-        if got is not None:
-            vals, reading = got
-            ok = sum(1 for r in rules if r.holds(reading.values))
-            reading = Reading(reading.values, reading.markers, reading.texts, 0, ok, len(rules))
+        vals = [parse_cell(t) for t in texts]
+        if all(v.ok for v in vals):  # _direct, with the rules counted in the same Reading
+            values = tuple(v.value for v in vals)
+            ok = sum(1 for r in rules if r.holds(values))
+            reading = Reading(values, tuple(v.marker for v in vals), tuple(texts), 0, ok, len(rules))
             return _Row(cap, columns, [reading], direct=vals)
+    where = f"{cap.table} row {cap.row}" + (f" ({cap.location})" if cap.location else "")
     joined = " ".join(t for t in texts if t.strip())
     if not joined:
         if not texts:
@@ -141,10 +141,10 @@ def _emit(
     broken: bool,
 ) -> None:
     if row.direct is not None and chosen is not None:
-        cells.extend(
+        cells += [
             ParsedCell(table, row_code, col, raw, cv.value, cv.is_blank, cv.marker, cv.unit)
             for col, raw, cv in zip(row.columns, row.readings[0].texts, row.direct, strict=True)
-        )
+        ]
         return
     where = f"{table} row {row_code}" + (f" ({row.capture.location})" if row.capture.location else "")
     if chosen is not None:
