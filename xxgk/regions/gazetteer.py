@@ -156,6 +156,11 @@ class Gazetteer:
             lens.setdefault(n[:2], set()).add(len(n))
         self._lens_by_head: dict[str, tuple[int, ...]] = {h: tuple(sorted(v, reverse=True)) for h, v in lens.items()}
         self._single = any(len(n) < 2 for n in self._names_by_len)
+        # every position whose first character starts a name and whose second character continues one (a
+        # superset of the candidate starts, found by the regex engine; zero-width, so all of them)
+        firsts = "".join(sorted({h[0] for h in self._lens_by_head}))
+        seconds = "".join(sorted({h[1] for h in self._lens_by_head if len(h) > 1}))
+        self._starts = re.compile(f"(?=[{re.escape(firsts)}][{re.escape(seconds)}])")
 
     # -- construction helpers -------------------------------------------------------------------
     @staticmethod
@@ -280,10 +285,14 @@ class Gazetteer:
         names = self._names
         counts: dict[str, int] = {}
         pos = 0
-        for i in [i for i in range(len(text) - 1) if text[i : i + 2] in heads]:
+        for m in self._starts.finditer(text):
+            i = m.start()
             if i < pos:
                 continue  # inside the previous match
-            for size in heads[text[i : i + 2]]:
+            sizes = heads.get(text[i : i + 2])
+            if sizes is None:
+                continue
+            for size in sizes:
                 name = text[i : i + size]
                 if name in names:
                     break
