@@ -1,7 +1,11 @@
-"""Asset checks built from the rule catalogue: GX 1.x validation of DuckDB-computed rule results.
+"""Asset checks built from the rule catalogue: GX 1.x validation of the persisted rule results.
 
 ``build_rule_asset_checks`` makes, per target asset, one check for its E rules (severity ERROR) and
 one for its W / I rules (severity WARN), plus a findings-integrity check on ``check_findings``.
+The rule checks never evaluate the rules again: they validate what the ``check_findings`` step
+persisted (``check_rule_coverage`` and ``check_findings`` for the partition's years), so they depend on
+those assets. All rule checks run in ONE step (a ``multi_asset_check``): one process, one GX import,
+one read of the persisted slice.
 
 Blocking: only the integrity check is blocking. A report that breaks an arithmetic rule is a fact
 about that report — recording it in ``check_findings`` and publishing it *is* the product — so data
@@ -13,24 +17,28 @@ by ``finding_id``, would be wrong.
 
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 from dagster import (
     AssetCheckExecutionContext,
+    AssetCheckKey,
     AssetCheckResult,
     AssetChecksDefinition,
     AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetKey,
     MetadataValue,
     PartitionsDefinition,
     asset_check,
+    multi_asset_check,
 )
 
 from xxgk.rules.catalogue import load_catalogue
-from xxgk.rules.evaluate import run_rules
 from xxgk.rules.gx_validation import ValidationSummary, findings_integrity_expectations, validate_frame, validate_rules
+from xxgk.rules.store import ensure_tables
 from xxgk.settings import Settings
 
 # target asset key -> the sheets whose rules it owns (X = cross-table, cross-year and narrative rules)
@@ -77,6 +85,27 @@ def _worst_reports(findings: Any, limit: int = 5) -> list[dict[str, Any]]:
     ]
 
 
+_COVERAGE_SQL = """
+WITH f AS (
+    SELECT report_id, rule_id, sheet, count(*) AS n_fail
+    FROM check_findings
+    WHERE status = 'fail' AND list_contains(?, rule_id) AND list_contains(?, sheet)
+      AND list_contains(?, severity) AND (? OR list_contains(?, year))
+    GROUP BY ALL
+)
+SELECT c.report_id, c.rule_id, c.sheet, c.year, c.n_checked, coalesce(f.n_fail, 0) AS n_fail, c.n_incomplete
+FROM check_rule_coverage c
+LEFT JOIN f ON f.report_id = c.report_id AND f.rule_id = c.rule_id AND f.sheet = c.sheet
+WHERE list_contains(?, c.rule_id) AND list_contains(?, c.sheet) AND (? OR list_contains(?, c.year))
+"""
+_FINDINGS_SQL = """
+SELECT report_id, rule_id, severity, status, agency, year
+FROM check_findings
+WHERE list_contains(?, rule_id) AND list_contains(?, sheet) AND list_contains(?, severity)
+  AND (? OR list_contains(?, year))
+"""
+
+
 def rule_check_result(
     con: duckdb.DuckDBPyConnection,
     sheets: Sequence[str],
@@ -85,19 +114,26 @@ def rule_check_result(
     docs_dir: str | Path | None = None,
     suite_name: str = "rules",
 ) -> AssetCheckResult:
-    """Evaluate the catalogue's rules of ``sheets`` × ``severities`` and validate them with GX."""
+    """Validate with GX the persisted results of the catalogue's rules of ``sheets`` × ``severities``.
+
+    Reads ``check_rule_coverage`` and ``check_findings`` (written by the ``check_findings`` step) for
+    ``years`` (None: all); the rules are not evaluated again. A failing cell set counts against this
+    check only if its finding has one of ``severities`` (an X-T3-CARRY downgraded to W for a renamed
+    agency does not fail the E check).
+    """
+    ensure_tables(con)
     rules = tuple(r for r in load_catalogue() if set(r.sheets) & set(sheets) and r.severity in severities)
-    run = run_rules(con, years, [r.id for r in rules], sheets=list(sheets))
-    summary = validate_rules(run.coverage, rules, suite_name, docs_dir)
-    findings = run.findings
-    # W-severity X-T3-CARRY findings (renamed agency) must not fail the E check.
-    findings = findings[findings["severity"].isin(list(severities))]
+    ids, sh, sev = [r.id for r in rules], list(sheets), list(severities)
+    every, ys = years is None, list(years or [])
+    coverage = con.execute(_COVERAGE_SQL, [ids, sh, sev, every, ys, ids, sh, every, ys]).df()
+    findings = con.execute(_FINDINGS_SQL, [ids, sh, sev, every, ys]).df()
+    summary = validate_rules(coverage, rules, suite_name, docs_dir)
     failing = findings[findings["status"] == "fail"]
     by_rule = failing.groupby("rule_id")["report_id"].nunique().to_dict()
     severity = AssetCheckSeverity.ERROR if "E" in severities else AssetCheckSeverity.WARN
     meta: dict[str, Any] = {
-        "rule_ids": MetadataValue.json([r.id for r in rules]),
-        "reports_checked": int(run.coverage["report_id"].nunique()),
+        "rule_ids": MetadataValue.json(ids),
+        "reports_checked": int(coverage["report_id"].nunique()),
         "failing_findings": len(failing),
         "incomplete_findings": int((findings["status"] == "incomplete").sum()),
         "reports_failing_by_rule": MetadataValue.json({k: int(v) for k, v in by_rule.items()}),
@@ -136,29 +172,66 @@ def _years(context: AssetCheckExecutionContext) -> list[int] | None:
     return None
 
 
-def _make_rule_check(
-    asset_key: str, sheets: tuple[str, ...], group: str, severities: tuple[str, ...],
-    docs_dir: Path | None, partitions_def: PartitionsDefinition | None,
+_RESULT_TABLES = ("check_findings", "check_rule_coverage")
+
+
+def _rule_check_groups(
+    targets: Mapping[str, tuple[str, ...]],
+) -> list[tuple[str, tuple[str, ...], str, tuple[str, ...], list[str]]]:
+    """(asset key, sheets, group, severities, rule ids) of every rule check with at least one rule."""
+    cat = load_catalogue()
+    out = []
+    for asset_key, sheets in targets.items():
+        for group, sevs in SEVERITY_GROUPS.items():
+            ids = [r.id for r in cat if set(r.sheets) & set(sheets) and r.severity in sevs]
+            if ids:
+                out.append((asset_key, sheets, group, sevs, ids))
+    return out
+
+
+def _make_rule_checks(
+    targets: Mapping[str, tuple[str, ...]], docs_dir: Path | None, partitions_def: PartitionsDefinition | None
 ) -> AssetChecksDefinition:
-    name = f"rules_{group}"
-    ids = [r.id for r in load_catalogue() if set(r.sheets) & set(sheets) and r.severity in severities]
+    """One step for every rule check: validates the persisted results of the partition's years."""
+    groups = _rule_check_groups(targets)
+    specs = [
+        AssetCheckSpec(
+            f"rules_{group}",
+            asset=asset_key,
+            description=f"Catalogue rules {', '.join(ids)} (severity {'/'.join(sevs)}) validated with GX "
+            "on the persisted check_findings / check_rule_coverage.",
+            additional_deps=[t for t in _RESULT_TABLES if t != asset_key],
+            blocking=False,
+            partitions_def=partitions_def,
+        )
+        for asset_key, _, group, sevs, ids in groups
+    ]
 
-    @asset_check(
-        asset=asset_key,
-        name=name,
-        description=f"Catalogue rules {', '.join(ids)} (severity {'/'.join(severities)}) validated with GX.",
-        blocking=False,
+    @multi_asset_check(
+        name="catalogue_rule_checks",
+        specs=specs,
+        can_subset=True,
         required_resource_keys={"warehouse"},
-        partitions_def=partitions_def,
+        description="The catalogue's rule checks (E: ERROR, W/I: WARN) of every fact table and of "
+        "check_findings, validated with GX from the persisted results (the rules are not run again).",
     )
-    def _check(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    def _checks(context: AssetCheckExecutionContext) -> Iterator[AssetCheckResult]:
         base = docs_dir or _docs_base(context)
+        selected = context.selected_asset_check_keys
+        years = _years(context)
         with context.resources.warehouse.connect() as con:
-            return rule_check_result(
-                con, sheets, severities, _years(context), base / asset_key / name, f"{asset_key}.{name}"
-            )
+            for asset_key, sheets, group, sevs, _ in groups:
+                key = AssetCheckKey(AssetKey(asset_key), f"rules_{group}")
+                if key not in selected:
+                    continue
+                name = f"rules_{group}"
+                res = rule_check_result(con, sheets, sevs, years, base / asset_key / name, f"{asset_key}.{name}")
+                yield AssetCheckResult(
+                    asset_key=asset_key, check_name=name, passed=res.passed, severity=res.severity,
+                    metadata=res.metadata,
+                )
 
-    return _check
+    return _checks
 
 
 def build_rule_asset_checks(
@@ -168,16 +241,12 @@ def build_rule_asset_checks(
 ) -> list[AssetChecksDefinition]:
     """Asset checks for ``targets``: E rules (ERROR), W/I rules (WARN), and the blocking integrity check.
 
-    Each check opens the working database through the ``warehouse`` resource (``connect()`` context
-    manager) and writes GX Data Docs under ``docs_dir/<asset>/<check>/index.html``.
+    The rule checks are one ``multi_asset_check`` step reading the persisted results; each check opens
+    the working database through the ``warehouse`` resource (``connect()`` context manager) and writes
+    GX Data Docs under ``docs_dir/<asset>/<check>/index.html``.
     """
     docs = Path(docs_dir) if docs_dir is not None else None
-    checks: list[AssetChecksDefinition] = []
-    cat = load_catalogue()
-    for asset_key, sheets in targets.items():
-        for group, sevs in SEVERITY_GROUPS.items():
-            if any(set(r.sheets) & set(sheets) and r.severity in sevs for r in cat):
-                checks.append(_make_rule_check(asset_key, sheets, group, sevs, docs, partitions_def))
+    checks: list[AssetChecksDefinition] = [_make_rule_checks(targets, docs, partitions_def)]
 
     @asset_check(
         asset="check_findings",

@@ -17,11 +17,27 @@ from xxgk.rules.store import write_run
 
 @pytest.fixture(scope="module")
 def con() -> duckdb.DuckDBPyConnection:
-    return build_warehouse([
+    c = build_warehouse([
         report("clean", "2021"),
         report("bad", "2021", agency="乙局", agency_key=2, changes={"T4:AR:TOTAL": 0, "T3:3.2:TOTAL": 50}),
         report("zero", "2019", agency="丙局", agency_key=3, changes={"T3:3.1:TOTAL": None}),
     ])
+    write_run(c, run_rules(c), None)  # what the check_findings step persists; the checks only read it
+    return c
+
+
+def test_checks_read_persisted_results_without_running_rules(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xxgk.rules.evaluate as ev
+
+    def boom(*a: object, **k: object) -> None:
+        raise AssertionError("asset checks must not evaluate the rules again")
+
+    monkeypatch.setattr(ev, "run_rules", boom)
+    monkeypatch.setattr(ev, "prepare", boom)
+    res = rule_check_result(con, ["T4"], ["E"])
+    assert not res.passed and res.metadata["reports_failing_by_rule"].value == {"R-T4-SUM": 1}
 
 
 def test_error_check_fails_with_offenders_and_docs(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -78,6 +94,8 @@ def test_factory_builds_checks_that_load_in_definitions(con: duckdb.DuckDBPyConn
     target = next(c for c in checks if AssetKey("fact_application") in {k.asset_key for k in c.check_keys}
                   and any(k.name == "rules_error" for k in c.check_keys))
     result = materialize([_a, target], resources={"warehouse": ResourceDefinition.hardcoded_resource(FakeWarehouse())})
-    evals = result.get_asset_check_evaluations()
-    assert len(evals) == 1 and not evals[0].passed
+    evals = {e.check_name: e for e in result.get_asset_check_evaluations()
+             if e.asset_key == AssetKey("fact_application")}
+    assert set(evals) == {"rules_error", "rules_warn"}  # one step; only the materialized asset's checks
+    assert not evals["rules_error"].passed
     Definitions(assets=[_a], asset_checks=checks)
