@@ -165,15 +165,15 @@ def read_html(html: str) -> Document:
             doc.blocks.append(text)
             lines.append(text)
 
-    # explicit stack: (node, entering?) so deep pages do not hit the recursion limit
-    stack: list[tuple[Node, bool]] = [(root, True)]
+    # explicit stack so deep pages do not hit the recursion limit; None marks the end of an element whose
+    # end breaks a line (a block or a cell): the only ends that do something
+    stack: list[Node | None] = [root]
     while stack:
-        node, entering = stack.pop()
-        tag = node.tag
-        if not entering:
-            if tag in _BLOCK or tag in ("td", "th"):
-                flush()
+        node = stack.pop()
+        if node is None:
+            flush()
             continue
+        tag = node.tag
         if tag == "-text":
             buf.append(node.text_content or "")
             continue
@@ -188,8 +188,12 @@ def read_html(html: str) -> Document:
             continue
         if tag in _BLOCK:
             flush()
-        stack.append((node, False))
-        stack.extend([(c, True) for c in node.iter(include_text=True)][::-1])
+            stack.append(None)
+        elif tag == "td" or tag == "th":
+            stack.append(None)
+        children = list(node.iter(include_text=True))
+        children.reverse()
+        stack += children
     flush()
     doc.text = "\n".join(lines)
     return doc
