@@ -2,13 +2,14 @@
 -- Patterns follow real wording: 共收到/受理/新收…申请X件, 办结/答复…X件, X件结转下年度 / 结转至YYYY年X件,
 -- 予以公开X件, 予以公开及部分公开X件, 无法提供X件, 行政复议X件/起, (行政)诉讼X件/起, 均获维持,
 -- 制发(行政)规范性文件X件. NULL when the narrative does not quote the figure. A quote (*_q) starts with
--- the region-wide phrase in front of it, if any (全市/全区/全县/全省… 共收到…): *_rw flags those.
+-- the region-wide phrase in front of it, if any (全市/全区/全县/全省… 共收到…); *_rw flags a quote whose
+-- sentence (up to the quote) speaks of the whole region: 全市共收到…X件，办结Y件 → both region-wide.
 CREATE OR REPLACE TEMP TABLE _rx_narr AS
 WITH t AS (
     SELECT x.report_id, x.narrative AS s
     FROM _rx_text x JOIN _rx_reports r ON r.report_id = x.report_id AND r.in_scope
 ), raw AS (
-    SELECT report_id,
+    SELECT report_id, s,
         coalesce(nullif(regexp_extract(s, '(?:收到|受理|新收|接收|接到)[^。；，,\d]{0,40}?申请[^。；，,\d]{0,6}?(\d+)\s*件', 1), ''),
                  nullif(regexp_extract(s, '(?:收到|受理|新收|接收|接到)(\d+)\s*件[^。；，,]{0,12}申请', 1), '')) AS received,
         regexp_extract(s, '(?:全[市区县省州旗盟][^。；，,\d]{0,8}?)?(?:收到|受理|新收|接收|接到)[^。；，,\d]{0,40}?申请[^。；，,\d]{0,6}?\d+\s*件|(?:全[市区县省州旗盟][^。；，,\d]{0,8}?)?(?:收到|受理|新收|接收|接到)\d+\s*件[^。；，,]{0,12}申请', 0) AS received_q,
@@ -39,10 +40,10 @@ SELECT report_id,
        TRY_CAST(review AS DOUBLE) AS review, review_q,
        TRY_CAST(suit AS DOUBLE) AS suit, suit_q,
        all_upheld,
-       regexp_matches(received_q, '^全[市区县省州旗盟]') AS received_rw,
-       regexp_matches(concluded_q, '^全[市区县省州旗盟]') AS concluded_rw,
-       regexp_matches(carried_q, '^全[市区县省州旗盟]') AS carried_rw,
-       regexp_matches(review_q, '^全[市区县省州旗盟]') AS review_rw,
-       regexp_matches(suit_q, '^全[市区县省州旗盟]') AS suit_rw,
+       regexp_matches(regexp_extract(left(s, strpos(s, received_q) - 1), '[^。；\n]*$') || received_q, '全[市区县省州旗盟]') AS received_rw,
+       regexp_matches(regexp_extract(left(s, strpos(s, concluded_q) - 1), '[^。；\n]*$') || concluded_q, '全[市区县省州旗盟]') AS concluded_rw,
+       regexp_matches(regexp_extract(left(s, strpos(s, carried_q) - 1), '[^。；\n]*$') || carried_q, '全[市区县省州旗盟]') AS carried_rw,
+       regexp_matches(regexp_extract(left(s, strpos(s, review_q) - 1), '[^。；\n]*$') || review_q, '全[市区县省州旗盟]') AS review_rw,
+       regexp_matches(regexp_extract(left(s, strpos(s, suit_q) - 1), '[^。；\n]*$') || suit_q, '全[市区县省州旗盟]') AS suit_rw,
        TRY_CAST(normative AS DOUBLE) AS normative, normative_q
 FROM raw
