@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export DAGSTER_HOME="$PWD"   # the instance settings in ./dagster.yaml
+# A run killed hard earlier (SIGKILL, OOM) keeps its warehouse pool slot; free it first.
+.venv/bin/python -m pipelines.recovery
 last_year=$(( $(date +%Y) - 1 ))
 .venv/bin/dagster asset materialize -m pipelines.definitions --select '*' \
   --partition-range "2019...${last_year}"
