@@ -133,22 +133,26 @@ def match_t3_row(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def t3_row_hits(label: str) -> int:
     """How many different T3 rows a label names (≥ 3: a header listing row names, not a row)."""
     n = norm(label)
     return sum(1 for _, anchors in T3_ROW_ANCHORS if any(a in n for a in anchors))
 
 
+@lru_cache(maxsize=4096)
 def is_bare_other(label: str) -> bool:
     """'3.其他' — row 3.6.3 when it follows 3.6.2 (V2021)."""
     return strip_numbering(norm(label)) in ("其他", "其它")
 
 
+@lru_cache(maxsize=4096)
 def is_subtotal(label: str) -> bool:
     n = strip_numbering(norm(label))
     return any(n.startswith(a) or n == a for a in SUBTOTAL_ANCHORS)
 
 
+@lru_cache(maxsize=4096)
 def match_t3_column(label: str) -> str | None:
     n = strip_numbering(norm(label))
     if not n:

@@ -119,6 +119,7 @@ def _t3_column_layout(table: Table, header_rows: int) -> tuple[str, ...] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _is_header_row(label: str) -> bool:
     n = L.norm(label)
     hits = sum(1 for _, anchors in L.T3_COLUMN_ANCHORS for a in anchors if a in n)
