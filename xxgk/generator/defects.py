@@ -247,7 +247,14 @@ NARRATIVE_CELLS: dict[str, tuple[str, ...]] = {
 
 def _audit_narrative(rep: GeneratedReport, causes: list[tuple[set[str], str]]) -> None:
     known = {(d["rule"], tuple(d["cells"])) for d in rep.defects}
-    for key, quoted in rep.quotes.items():
+    q = rep.quotes
+    # the narrative prints no T3 number when rows 1 and 3.7 are both quoted 0 ("未收到…"), and no T4
+    # number when both T4 quotes are 0 ("未发生…行政复议、行政诉讼") (xxgk.generator.narrative)
+    t3_printed = bool(q.get("T3:1:TOTAL") or q.get("T3:3.7:TOTAL"))
+    t4_printed = bool(q.get("T4:AR:TOTAL") or q.get("T4:AL:TOTAL"))
+    for key, quoted in q.items():
+        if not (t4_printed if key.startswith("T4") else t3_printed):
+            continue
         cells = NARRATIVE_CELLS[key]
         table = _narrative_table_value(rep, cells)
         if table is None:

@@ -1,9 +1,9 @@
 -- X-COPY (内容雷同): (a) every number printed in both years identical to the same agency's previous
 -- report (at least 10 shared cells, at least one non-zero); (b) narrative (S1 + S5) sentences, digits
 -- masked, contained >= 80 % in the previous year's text or in another agency's report of the same year
--- (sentences found in more than 50 reports of the year are boilerplate and ignored for (b) across agencies;
--- against the previous year, sentences printed by more than max(2, 5 %) of the year's agencies are ignored
--- and the share is taken over the report's own remaining sentences, at least 5 of them).
+-- (boilerplate — a sentence printed by more than max(2, min(50, 5 % of the year's agencies)) agencies — is
+-- ignored in both comparisons; against the previous year the share is taken over the report's own
+-- remaining sentences, at least 5 of them).
 WITH num AS (
     SELECT p.report_id, p.prev_report_id, p.prev_year,
            count(*) AS n_common,
@@ -31,7 +31,9 @@ WITH num AS (
 ), df AS (
     SELECT year, h, count(*) AS df, count(DISTINCT agency_key) AS n_agencies FROM scope_sent GROUP BY ALL
 ), ny AS (
-    SELECT year, count(DISTINCT agency_key) AS n FROM scope_sent GROUP BY year
+    -- boilerplate threshold: a sentence printed by more than this many agencies of the year
+    SELECT year, greatest(2, least(50, 0.05 * count(DISTINCT agency_key))) AS n_max
+    FROM scope_sent GROUP BY year
 ), own AS (
     -- (b) against the previous year: only the report's own wording counts. A sentence that more than
     -- max(2, 5 %) of the year's agencies print is boilerplate: reusing it is not copying last year's report.
@@ -40,7 +42,7 @@ WITH num AS (
     JOIN _rx_reports r ON r.report_id = s.report_id AND r.in_scope
     LEFT JOIN ny ON ny.year = r.year
     LEFT JOIN df ON df.year = r.year AND df.h = s.h
-    WHERE coalesce(df.n_agencies, 0) <= greatest(2, 0.05 * coalesce(ny.n, 0))
+    WHERE coalesce(df.n_agencies, 0) <= coalesce(ny.n_max, 2)
 ), nown AS (
     SELECT report_id, count(*) AS n FROM own GROUP BY report_id
 ), prev_pairs AS (
@@ -51,7 +53,8 @@ WITH num AS (
     LEFT JOIN sent b ON b.report_id = p.prev_report_id AND b.h = a.h
     GROUP BY ALL
 ), rare AS (
-    SELECT s.* FROM scope_sent s JOIN df ON df.year = s.year AND df.h = s.h WHERE df.df BETWEEN 2 AND 50
+    SELECT s.* FROM scope_sent s JOIN df ON df.year = s.year AND df.h = s.h JOIN ny ON ny.year = s.year
+    WHERE df.df >= 2 AND df.n_agencies <= ny.n_max
 ), other_pairs AS (
     SELECT a.report_id, b.report_id AS other_id, b.report_id AS tag, 'other' AS kind, count(*) AS shared
     FROM rare a JOIN rare b ON a.h = b.h AND a.year = b.year AND a.agency_key <> b.agency_key
