@@ -34,6 +34,15 @@ GRAIN = {
     "agg_agency_year": ["year", "agency_key"],
     "agg_region_year": ["year", "province"],
     "agg_sector_year": ["year", "sector"],
+    "check_rule_coverage": ["report_id", "rule_id", "sheet"],
+    "agg_findings_agency_year": ["report_id"],
+    "agg_rule_violation_rates": ["rule_id", "year", "region"],
+    "manifest_entry": ["path"],
+    "dim_agency_registry": ["agency_key", "period_no"],
+    "agency_alias": ["alias", "agency_key"],
+    "compliance_calendar": ["year", "agency_key"],
+    "agg_compliance_region_year": ["year", "province", "level"],
+    "agg_format_adoption": ["year", "level", "format_version"],
 }
 
 
