@@ -133,7 +133,8 @@ def _meta(title: str, body: str = "", **kw: Any) -> dict[str, Any]:
          "福建省福州市鼓楼区", "unknown"),
         ("２０２２年上海市浦东新区科学技术委员会政府信息公开工作年度报告", "上海市浦东新区科学技术委员会", 2022,
          "浦东新区", "上海市浦东新区", "agency"),
-        ("海安市2023年政府信息公开工作年度报告", "海安市", 2023, "海安市", "江苏省南通市海安市", "aggregate"),
+        # a bare division name is its people's government's (aggregate) report
+        ("海安市2023年政府信息公开工作年度报告", "海安市人民政府", 2023, "海安市", "江苏省南通市海安市", "aggregate"),
     ],
 )  # fmt: skip
 def test_synthetic_titles(title: str, agency: str, year: int, region: str, path: str, scope: str) -> None:

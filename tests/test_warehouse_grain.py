@@ -108,5 +108,5 @@ def test_every_report_loaded_with_its_truth_values(built: dict[str, Path]) -> No
         meta[src] = (agency, year, fmt)
     for t in truths:
         src = t["meta"]["path"]
-        assert meta[src][1:] == (t["year"], t["format"]), src
+        assert meta[src] == (t["agency"], t["year"], t["format"]), src
         assert by_file[src] == t["cells"], src

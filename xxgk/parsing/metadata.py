@@ -494,6 +494,11 @@ def extract_metadata(text: str, title: str | None, meta: dict[str, str], filenam
                 sources.pop("region")
         if region is not None:
             out.update(region.fields())
+            if not rest and region.level != "special" and agency == prefix:
+                # "南通市2019年度…年度报告": a bare division name is published by its people's government
+                # (special zones such as 平潭综合实验区 have none and keep the printed name).
+                agency = f"{agency}人民政府"
+                sources["agency"] = f"{sources.get('agency', 'title')}+government"
         out["agency"] = agency
 
     # ---- scope

@@ -107,7 +107,7 @@ def _read_row(
     readings = res.readings
     if not res.valid_run:
         issues.append(
-            ParseIssue("cells", "warning", "unreadable_row",
+            ParseIssue("cells", "error", "unreadable_row",
                        f"cells {texts!r} are neither {k} values nor a run of digits", where)
         )
         return None
@@ -117,7 +117,7 @@ def _read_row(
         readings = best_readings(res.readings)
     if not readings:
         issues.append(
-            ParseIssue("cells", "warning", "cell_count_mismatch",
+            ParseIssue("cells", "error", "cell_count_mismatch",
                        f"{len(texts)} cells {texts!r} cannot be read as {k} values", where)
         )
         return None
