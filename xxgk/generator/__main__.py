@@ -16,7 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--agencies", type=int, default=20, help="number of reporting agencies")
     ap.add_argument("--years", default="2019-2024", help="'2019-2024' or '2019,2021'")
     ap.add_argument("--media-mix", default=None,
-                    help='JSON weights, e.g. \'{"html": 0.6, "html-gbk": 0.2, "txt": 0.1, "txt-glued": 0.1}\'')
+                    help='JSON weights over html, html-gbk, txt, txt-glued, pdf, docx, e.g. '
+                         '\'{"html": 0.5, "html-gbk": 0.1, "txt": 0.1, "txt-glued": 0.1, "pdf": 0.1, "docx": 0.1}\'')
     ap.add_argument("--defect-rates", default=None,
                     help='JSON rates by kind, e.g. \'{"outcome_break": 0.1}\'; "none" for clean reports')
     ap.add_argument("--truth-dir", default=None, help="truth JSON folder (default OUT/truth)")

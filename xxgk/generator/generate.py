@@ -20,7 +20,7 @@ from .report import NUMBERING_STYLES, T4_LAYOUTS, GeneratedReport, Layout, forma
 from .rng import stream
 
 DEFAULT_MEDIA_MIX: dict[str, float] = {"html": 0.6, "html-gbk": 0.15, "txt": 0.15, "txt-glued": 0.1}
-MEDIA = ("html", "html-gbk", "txt", "txt-glued")
+MEDIA = ("html", "html-gbk", "txt", "txt-glued", "pdf", "docx")
 LP_COLUMNS = ("LP_COM", "LP_RES", "LP_NGO", "LP_LAW", "LP_OTH")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -12,13 +13,29 @@ from .agencies import Agency, build_agencies
 from .defects import DefectRates
 from .generate import DEFAULT_MEDIA_MIX, generate_agency
 from .html_render import render_html
+from .quirks import apply_quirks, draw_quirks
 from .report import GeneratedReport
 from .rng import stream
 from .text_render import render_glued, render_text
 from .truth import truth_dict
 
-RENDERERS = {"html": render_html, "html-gbk": render_html, "txt": render_text, "txt-glued": render_glued}
-EXTENSIONS = {"html": ".html", "html-gbk": ".htm", "txt": ".txt", "txt-glued": ".txt"}
+
+def _render_pdf(rep: GeneratedReport) -> bytes:
+    from .pdf_render import render_pdf
+
+    return render_pdf(rep)
+
+
+def _render_docx(rep: GeneratedReport) -> bytes:
+    from .docx_render import render_docx  # python-docx is imported only when a DOCX is made
+
+    return render_docx(rep)
+
+
+RENDERERS = {"html": render_html, "html-gbk": render_html, "txt": render_text, "txt-glued": render_glued,
+             "pdf": _render_pdf, "docx": _render_docx}
+EXTENSIONS = {"html": ".html", "html-gbk": ".htm", "txt": ".txt", "txt-glued": ".txt", "pdf": ".pdf",
+              "docx": ".docx"}
 
 
 def render(rep: GeneratedReport) -> bytes:
@@ -71,6 +88,8 @@ def iter_reports(*, seed: int, n_agencies: int, years: Iterable[int],
     years = parse_years(years)
     for agency in agencies if agencies is not None else build_agencies(seed, n_agencies):
         for rep in generate_agency(seed, agency, years, rates, media_mix or DEFAULT_MEDIA_MIX):
+            if rep.media in ("pdf", "docx"):  # binary media carry the layout/value quirks (issue 4)
+                rep = apply_quirks(rep, draw_quirks(seed, rep))
             rep.path = relative_path(seed, rep)
             yield rep
 
@@ -103,7 +122,10 @@ _Rendered = tuple[str, str, bytes, str]
 
 
 def _truth_text(rep: GeneratedReport, seed: int) -> str:
-    return json.dumps(truth_dict(rep, seed), ensure_ascii=False, indent=1) + "\n"
+    truth = truth_dict(rep, seed)
+    if rep.media in ("pdf", "docx"):
+        truth["meta"]["quirks"] = dataclasses.asdict(rep.quirks)
+    return json.dumps(truth, ensure_ascii=False, indent=1) + "\n"
 
 
 def _render_chunk(args: tuple[int, Sequence[Agency], list[int], Mapping[str, float] | None, DefectRates]

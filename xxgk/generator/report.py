@@ -26,6 +26,35 @@ class Layout:
     delta_sign: bool = True  # print V2019 本年增/减 with '+'
 
 
+@dataclass(frozen=True)
+class Quirks:
+    """Real-world rendering quirks (issue 4), one switch each so a test can ask for one at a time.
+
+    Value formats (every medium, applied to ``display`` by ``quirks.apply_quirks``; truth stays exact):
+    ``units`` (件 on counts, 万元 on fees), ``fee_decimals`` (万元 amounts printed with 0–4 decimals),
+    ``thousands`` ('1,234'), ``fullwidth`` ('１２３'). Structure (PDF/DOCX renderers): ``t3_break``
+    (force a page break before this T3 body row index, counted from the first value row),
+    ``cut_row`` (the break falls inside that row: its wrapped label continues on the next page),
+    ``footer`` (page-number style, '{n}' replaced), ``vertical`` (三、本年度办理结果 written vertically),
+    ``narrow_labels`` (label columns narrow enough that row labels and headers wrap mid-word),
+    ``subtotals`` (a 小计 row closing each T3 group), ``single_other`` (a 2021 T3 with one （六）其他处理
+    row; truth holds T3:3.6 instead of 3.6.1–3.6.3), ``typo`` (行政法复议 in the T4 heading and table).
+    """
+
+    units: bool = False
+    fee_decimals: int | None = None
+    thousands: bool = False
+    fullwidth: bool = False
+    t3_break: int | None = None
+    cut_row: bool = False
+    footer: str = "- {n} -"
+    vertical: bool = True
+    narrow_labels: bool = False
+    subtotals: bool = False
+    single_other: bool = False
+    typo: bool = False
+
+
 @dataclass
 class GeneratedReport:
     """One agency-year report. ``cells`` are the printed values (None = blank or marker)."""
@@ -46,6 +75,7 @@ class GeneratedReport:
     encoding: str = "utf-8"
     path: str = ""  # relative path inside the inbox, set when written
     text_year: int | None = None  # year whose wording the narrative reuses (copied reports)
+    quirks: Quirks = field(default_factory=Quirks)  # rendering quirks (PDF/DOCX structure, value formats)
 
     @property
     def expected_version(self) -> str:
