@@ -1,22 +1,22 @@
 """Small DOCX and PDF files for reader tests, built in memory without extra dependencies.
 
 * DOCX: python-docx, with merged header cells like the national T3.
-* PDF: a minimal hand-written PDF writer. The machine has no CJK font and reportlab/fpdf2 would be
-  new dependencies, so text uses the predefined Adobe CJK font ``STSong-Light`` with the
-  ``UniGB-UTF16-H``/``-V`` CMaps: nothing is embedded (viewers substitute a font), but pdfminer
-  maps the codes back to Unicode through its bundled CMaps — exactly what text extraction needs.
-  The ``-V`` variant writes vertically, like the Identity-V fonts of WPS exports.
+* PDF: the generator's minimal hand-written PDF writer (``xxgk.generator.pdf_render.PdfBuilder``). The
+  machine has no CJK font and reportlab/fpdf2 would be new dependencies, so text uses the predefined
+  Adobe CJK font ``STSong-Light`` with the ``UniGB-UTF16-H``/``-V`` CMaps: nothing is embedded
+  (viewers substitute a font), but pdfminer maps the codes back to Unicode through its bundled
+  CMaps — exactly what text extraction needs. The ``-V`` variant writes vertically, like the
+  Identity-V fonts of WPS exports.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
 
 import docx
 
-PAGE_W, PAGE_H = 595.0, 842.0
+from xxgk.generator.pdf_render import PAGE_H, PAGE_W, PdfBuilder, PdfPage  # noqa: F401 (re-exported)
 
 # --------------------------------------------------------------------------------------------- DOCX
 
@@ -91,140 +91,6 @@ def ole2_bytes() -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------- PDF
-
-
-def _hex_utf16(text: str) -> str:
-    return "<" + text.encode("utf-16-be").hex().upper() + ">"
-
-
-@dataclass
-class PdfPage:
-    """Drawing operations for one page, in top-left coordinates (like pdfplumber)."""
-
-    ops: list[str] = field(default_factory=list)
-    has_image: bool = False
-
-    def text(self, x: float, top: float, s: str, size: float = 10.0, vertical: bool = False) -> None:
-        """Draw ``s``; vertical text runs downward from (x, top) with the -V CMap."""
-        font = "F2" if vertical else "F1"
-        y = PAGE_H - top - (0 if vertical else size * 0.88)
-        self.ops.append(f"BT /{font} {size:g} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm {_hex_utf16(s)} Tj ET")
-
-    def line(self, x0: float, top0: float, x1: float, top1: float) -> None:
-        self.ops.append(f"0.8 w {x0:.2f} {PAGE_H - top0:.2f} m {x1:.2f} {PAGE_H - top1:.2f} l S")
-
-    def image(self) -> None:
-        """A full-page image (a 'scan')."""
-        self.has_image = True
-        self.ops.append("q 500 0 0 700 48 70 cm /Im1 Do Q")
-
-    def table(
-        self,
-        x_edges: list[float],
-        y_edges: list[float],
-        cells: list[tuple[int, int, int, int, str]],
-        size: float = 8.0,
-        open_top: bool = False,
-    ) -> None:
-        """A ruled table: cells are (row, col, rowspan, colspan, text); '\\n' breaks lines.
-
-        ``open_top`` leaves the table's top border undrawn, as when a table continues from the
-        previous page.
-        """
-        for r, c, rs, cs, text in cells:
-            x0, x1 = x_edges[c], x_edges[c + cs]
-            t0, t1 = y_edges[r], y_edges[r + rs]
-            if not (open_top and r == 0):
-                self.line(x0, t0, x1, t0)
-            self.line(x0, t1, x1, t1)
-            self.line(x0, t0, x0, t1)
-            self.line(x1, t0, x1, t1)
-            for k, part in enumerate(text.split("\n")):
-                if part:
-                    self.text(x0 + 2, t0 + 2 + k * (size + 2), part, size)
-
-
-@dataclass
-class PdfBuilder:
-    """Collects pages and writes a PDF 1.4 file with CJK text (STSong-Light, not embedded)."""
-
-    pages: list[PdfPage] = field(default_factory=list)
-    title: str = ""
-    created: str = ""  # e.g. "D:20240226144123+08'00'"
-    encrypt: bool = False
-
-    def page(self) -> PdfPage:
-        p = PdfPage()
-        self.pages.append(p)
-        return p
-
-    def build(self) -> bytes:
-        objs: list[bytes] = []
-
-        def add(body: str | bytes) -> int:
-            objs.append(body.encode("latin-1") if isinstance(body, str) else body)
-            return len(objs)
-
-        desc = add(
-            "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
-            "/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>"
-        )
-        cid_h = add(
-            "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
-            "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 "
-            f"/FontDescriptor {desc} 0 R >>"
-        )
-        f1 = add(
-            f"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H "
-            f"/DescendantFonts [{cid_h} 0 R] >>"
-        )
-        f2 = add(
-            f"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-V "
-            f"/DescendantFonts [{cid_h} 0 R] >>"
-        )
-        img = add(
-            b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray "
-            b"/BitsPerComponent 8 /Length 4 >>\nstream\n\x00\xff\xff\x00\nendstream"
-        )
-        pages_id = len(objs) + 1 + 2 * len(self.pages)  # placeholder id, fixed below
-        page_ids = []
-        for p in self.pages:
-            content = "\n".join(p.ops).encode("latin-1")
-            cid = add(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-            xobj = f"/XObject << /Im1 {img} 0 R >>" if p.has_image else ""
-            page_ids.append(
-                add(
-                    f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {PAGE_W:g} {PAGE_H:g}] "
-                    f"/Resources << /Font << /F1 {f1} 0 R /F2 {f2} 0 R >> {xobj} >> /Contents {cid} 0 R >>"
-                )
-            )
-        kids = " ".join(f"{i} 0 R" for i in page_ids)
-        assert add(f"<< /Type /Pages /Kids [{kids}] /Count {len(page_ids)} >>") == pages_id
-        catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>")
-        info_parts = []
-        if self.title:
-            info_parts.append(f"/Title <FEFF{self.title.encode('utf-16-be').hex().upper()}>")
-        if self.created:
-            info_parts.append(f"/CreationDate ({self.created})")
-        info = add("<< " + " ".join(info_parts) + " >>")
-        encrypt = None
-        if self.encrypt:
-            encrypt = add(f"<< /Filter /Standard /V 1 /R 2 /O <{'11' * 32}> /U <{'22' * 32}> /P -4 >>")
-        out = io.BytesIO()
-        out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-        offsets = []
-        for i, body in enumerate(objs, start=1):
-            offsets.append(out.tell())
-            out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-        xref = out.tell()
-        out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-        for off in offsets:
-            out.write(b"%010d 00000 n \n" % off)
-        trailer = f"<< /Size {len(objs) + 1} /Root {catalog} 0 R /Info {info} 0 R"
-        if encrypt:
-            trailer += f" /Encrypt {encrypt} 0 R /ID [<{'ab' * 16}> <{'ab' * 16}>]"
-        out.write(f"trailer\n{trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode("latin-1"))
-        return out.getvalue()
 
 
 def scanned_pdf(pages: int = 2) -> bytes:

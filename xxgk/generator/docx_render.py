@@ -28,16 +28,20 @@ from .tables import Grid
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TWIPS_PER_PT = 20
-_BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+_BORDERS = "".join(
+    f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+)
 
 
 def _paragraphs(text: str, split: int, center: bool) -> str:
     """One or more ``w:p`` (``split`` > 0 breaks the text every ``split`` characters)."""
-    pieces = [text[i:i + split] for i in range(0, len(text), split)] if split and text else [text]
+    pieces = [text[i : i + split] for i in range(0, len(text), split)] if split and text else [text]
     jc = '<w:pPr><w:jc w:val="center"/></w:pPr>' if center else ""
-    return "".join(f"<w:p>{jc}<w:r><w:t xml:space=\"preserve\">{escape(p)}</w:t></w:r></w:p>" if p
-                   else f"<w:p>{jc}</w:p>" for p in pieces)
+    return "".join(
+        f'<w:p>{jc}<w:r><w:t xml:space="preserve">{escape(p)}</w:t></w:r></w:p>' if p else f"<w:p>{jc}</w:p>"
+        for p in pieces
+    )
 
 
 def table_xml(grid: Grid, *, narrow: bool = False, vertical: bool = True) -> str:
@@ -59,12 +63,12 @@ def table_xml(grid: Grid, *, narrow: bool = False, vertical: bool = True) -> str
                 span = covered.get((r, c), 1)
                 grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
                 vm = "<w:vMerge/>" if (r, c) in covered else ""
-                width = sum(widths[c:c + span])
+                width = sum(widths[c : c + span])
                 tcs.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{vm}</w:tcPr><w:p/></w:tc>')
                 c += span
                 continue
             cell = p.cell
-            width = sum(widths[c:c + p.colspan])
+            width = sum(widths[c : c + p.colspan])
             props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
             if p.colspan > 1:
                 props += f'<w:gridSpan w:val="{p.colspan}"/>'
@@ -81,9 +85,10 @@ def table_xml(grid: Grid, *, narrow: bool = False, vertical: bool = True) -> str
             c += p.colspan
         rows.append("<w:tr>" + "".join(tcs) + "</w:tr>")
     cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    return (f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
-            f"<w:tblBorders>{_BORDERS}</w:tblBorders></w:tblPr><w:tblGrid>{cols}</w:tblGrid>"
-            + "".join(rows) + "</w:tbl>")
+    return (
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
+        f"<w:tblBorders>{_BORDERS}</w:tblBorders></w:tblPr><w:tblGrid>{cols}</w:tblGrid>" + "".join(rows) + "</w:tbl>"
+    )
 
 
 def render_docx(rep: GeneratedReport) -> bytes:
@@ -96,7 +101,7 @@ def render_docx(rep: GeneratedReport) -> bytes:
     d.core_properties.created = dt.datetime(pub.year, pub.month, pub.day, 9, 30)
     body = d.element.body
     heads = dict(section_headings())
-    if q.typo:
+    if q.typo:  # 'heading' or 'table'
         heads["S4"] = heads["S4"].replace("行政复议", "行政法复议")
     text = sections(rep, rep.text_year)
     tables = quirk_tables(rep)

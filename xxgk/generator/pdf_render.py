@@ -298,7 +298,7 @@ class _Flow:
     def paragraph(self, text: str, size: float = BODY, indent: bool = True) -> None:
         first = 2 * size if indent else 0.0
         lines = wrap(text, TEXT_W - first, size)
-        rest = wrap(text[len(lines[0]):], TEXT_W, size) if len(lines) > 1 else []
+        rest = wrap(text[len(lines[0]) :], TEXT_W, size) if len(lines) > 1 else []
         self.line(lines[0], size, MARGIN_X + first)
         for ln in rest:
             self.line(ln, size)
@@ -309,8 +309,7 @@ class _Flow:
     def right(self, text: str, size: float = BODY) -> None:
         self.line(text, size, PAGE_W - MARGIN_X - text_width(text, size))
 
-    def table(self, grid: Grid, *, narrow: bool = False, force_break: int | None = None,
-              cut: bool = False) -> None:
+    def table(self, grid: Grid, *, narrow: bool = False, force_break: int | None = None, cut: bool = False) -> None:
         """Draw ``grid``; a row that does not fit (or row ``force_break``) starts a new page."""
         placed, n_cols = place(grid)
         widths = column_widths(placed, n_cols, narrow)
@@ -327,7 +326,7 @@ class _Flow:
             p = lc.placed
             if p.rowspan > 1:
                 need = len(lc.lines) * lc.line_h + 5
-                have = sum(heights[p.row:p.row + p.rowspan])
+                have = sum(heights[p.row : p.row + p.rowspan])
                 if need > have:
                     heights[p.row + p.rowspan - 1] += need - have
         # virtual (unbroken) row tops; then the page intervals of the virtual axis
@@ -360,8 +359,7 @@ class _Flow:
                 page.rect(x0, y0, x1, y1)
                 done = self._text(page, lc, x0, x1, y0, y1, done)
 
-    def _text(self, page: PdfPage, lc: _Laid, x0: float, x1: float, top: float, bottom: float,
-              done: int) -> int:
+    def _text(self, page: PdfPage, lc: _Laid, x0: float, x1: float, top: float, bottom: float, done: int) -> int:
         """Draw the lines of ``lc`` from index ``done`` that fit between ``top`` and ``bottom``.
 
         A cell cut by a page break shows on the next page the lines that did not fit; returns the
@@ -372,7 +370,7 @@ class _Flow:
             return done
         if c.vertical:
             room = int((bottom - top - 4) // lc.size)
-            chars = "".join(lc.lines[done:done + room])
+            chars = "".join(lc.lines[done : done + room])
             if chars:
                 page.text((x0 + x1) / 2, top + 2, chars, lc.size, vertical=True)
             return done + len(chars)
@@ -383,7 +381,7 @@ class _Flow:
             page.text((x0 + x1 - w) / 2, top + 2.5, lc.lines[0], lc.size)
             return 1
         room = max(int((bottom - top - 3) // lc.line_h), 0)
-        show = lc.lines[done:done + room]
+        show = lc.lines[done : done + room]
         for k, ln in enumerate(show):
             page.text(x0 + 2, top + 2.5 + k * lc.line_h, ln, lc.size)
         return done + len(show)
@@ -401,7 +399,7 @@ def render_pdf(rep: GeneratedReport) -> bytes:
     q = rep.quirks
     flow = _Flow(rep)
     heads = dict(section_headings())
-    if q.typo:
+    if q.typo:  # 'heading' or 'table'
         heads["S4"] = heads["S4"].replace("行政复议", "行政法复议")
     text = sections(rep, rep.text_year)
     tables = quirk_tables(rep)

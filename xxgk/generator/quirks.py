@@ -22,13 +22,14 @@ LP_COLUMNS = ("LP_COM", "LP_RES", "LP_NGO", "LP_LAW", "LP_OTH")
 OTHER_LEAVES = ("3.6.1", "3.6.2", "3.6.3")
 _FULLWIDTH = str.maketrans({str(i): chr(0xFF10 + i) for i in range(10)})
 _NUMBER = re.compile(r"^([+-]?)(\d+)(\.\d+)?(.*)$")
-_COUNT_COLS = ("made", "repealed", "valid", "new_made", "new_pub", "total_pub", "prev_items", "decisions",
-               "proc_items")
+_COUNT_COLS = ("made", "repealed", "valid", "new_made", "new_pub", "total_pub", "prev_items", "decisions", "proc_items")
 
 
 def apply_quirks(rep: GeneratedReport, quirks: Quirks, *, layout: Layout | None = None) -> GeneratedReport:
     """A copy of ``rep`` printed with ``quirks`` (and ``layout`` if given); truth stays exact."""
     layout = layout or rep.layout
+    if quirks.single_other and rep.media not in ("pdf", "docx"):
+        raise ValueError("single_other changes the T3 structure: only the pdf and docx renderers print it")
     cells = dict(rep.cells)
     display = dict(rep.display)
     markers = dict(rep.markers)
@@ -60,8 +61,9 @@ def apply_quirks(rep: GeneratedReport, quirks: Quirks, *, layout: Layout | None 
     return dataclasses.replace(rep, cells=cells, display=display, markers=markers, layout=layout, quirks=quirks)
 
 
-def _print(code: str, v: float | None, unit: str | None, layout: Layout, q: Quirks,
-           original: str | None) -> tuple[str, float | None]:
+def _print(
+    code: str, v: float | None, unit: str | None, layout: Layout, q: Quirks, original: str | None
+) -> tuple[str, float | None]:
     """(printed text, exact value) of one cell under the value quirks (``original``: its text so far)."""
     if v is None:
         return "", None
@@ -101,9 +103,11 @@ def quirk_tables(rep: GeneratedReport) -> dict[str, list[Grid]]:
     if q.subtotals:
         t3 = _with_subtotals(rep, t3)
     t4 = t4_grids(rep)
-    if q.typo:
-        t4 = [[[dataclasses.replace(c, text=c.text.replace("行政复议", "行政法复议")) for c in row] for row in g]
-              for g in t4]
+    if q.typo == "table":
+        t4 = [
+            [[dataclasses.replace(c, text=c.text.replace("行政复议", "行政法复议")) for c in row] for row in g]
+            for g in t4
+        ]
     return {"S2": t2_grids(rep), "S3": [t3], "S4": t4}
 
 
@@ -164,8 +168,14 @@ def _fix_vertical(grid: Grid) -> Grid:
     for i, row in enumerate(grid):
         for j, c in enumerate(row):
             if c.vertical:
-                end = next((k for k in range(i + 1, len(grid))
-                            if grid[k] and grid[k][0].colspan == 3 and grid[k][0].code is None), len(grid))
+                end = next(
+                    (
+                        k
+                        for k in range(i + 1, len(grid))
+                        if grid[k] and grid[k][0].colspan == 3 and grid[k][0].code is None
+                    ),
+                    len(grid),
+                )
                 # the （七）总计 row belongs to the outcome block: rows up to the 四、 row
                 row[j] = dataclasses.replace(c, rowspan=end - i)
                 return grid
@@ -191,5 +201,5 @@ def draw_quirks(seed: int, rep: GeneratedReport) -> Quirks:
         narrow_labels=rng.random() < 0.3,
         subtotals=rng.random() < 0.05,
         single_other=rep.version == "2021" and not cites_other and rng.random() < 0.05,
-        typo=rng.random() < 0.05,
+        typo=rng.choice(("",) * 18 + ("heading", "table")),
     )

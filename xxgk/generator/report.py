@@ -38,7 +38,8 @@ class Quirks:
     ``footer`` (page-number style, '{n}' replaced), ``vertical`` (三、本年度办理结果 written vertically),
     ``narrow_labels`` (label columns narrow enough that row labels and headers wrap mid-word),
     ``subtotals`` (a 小计 row closing each T3 group), ``single_other`` (a 2021 T3 with one （六）其他处理
-    row; truth holds T3:3.6 instead of 3.6.1–3.6.3), ``typo`` (行政法复议 in the T4 heading and table).
+    row; truth holds T3:3.6 instead of 3.6.1–3.6.3), ``typo`` (行政法复议: '' none, 'heading' in the
+    section-four heading, 'table' in the heading and the T4 table).
     """
 
     units: bool = False
@@ -52,7 +53,7 @@ class Quirks:
     narrow_labels: bool = False
     subtotals: bool = False
     single_other: bool = False
-    typo: bool = False
+    typo: str = ""
 
 
 @dataclass
