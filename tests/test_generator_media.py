@@ -125,11 +125,6 @@ CASES: list[tuple[str, Callable[[], GeneratedReport], Quirks, dict[str, object],
 
 # Parser gaps found by these cases (correct renderings of real-world quirks); for the parser owner.
 XFAIL: dict[tuple[str, str], str] = {
-    **{
-        (q, m): "parser: T4 header/row label 行政法复议 (typo for 行政复议) is not recognised, the AR block is lost"
-        for q in ("typo-table",)
-        for m in BINARY
-    },
     ("units", "txt-glued"): "parser: glued T2 values with a unit in every cell ('4件4件77件') are not split; "
     "the T2 rows are lost",
     ("thousands", "txt-glued"): "parser: a glued T2 amount with a thousands separator ('7656,942.79元') is not "
@@ -284,11 +279,6 @@ def blank_rows_break() -> GeneratedReport:
     raise AssertionError("no report with two blank rows in a group")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser (pdf_tables._repair_seam): when the rows on both sides of a page "
-    "break are all blank, no value column is known, so the blank value cells of the first row on "
-    "the new page are glued to the row above as a continuation and that row is lost",
-)
 def test_pdf_page_break_between_blank_rows() -> None:
+    """Both rows at the break are all blank: the numbered row on the new page keeps its blank cells."""
     assert roundtrip(blank_rows_break()) == []

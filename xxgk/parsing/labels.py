@@ -194,10 +194,12 @@ def match_t2_row(label: str) -> str | None:
 
 
 # --- T4 ----------------------------------------------------------------------------------------------
+#: 行政复议 as printed, with the real-world typo 行政法复议 (平潭 2022) in headings and T4 tables
+AR_WORDS = ("行政复议", "行政法复议")
 T4_BLOCK_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("AL_D", ("未经复议",)),
     ("AL_R", ("复议后",)),
-    ("AR", ("行政复议",)),
+    ("AR", AR_WORDS),
 )
 T4_COLUMN_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("MAINTAIN", ("维持",)),
@@ -218,7 +220,7 @@ def match_t4_block(label: str) -> str | None:
 
 def is_t4_table_text(text: str) -> bool:
     n = norm(text)
-    return "行政复议" in n and ("行政诉讼" in n or "复议后起诉" in n or "直接起诉" in n) and "维持" in n
+    return any(w in n for w in AR_WORDS) and ("行政诉讼" in n or "复议后起诉" in n or "直接起诉" in n) and "维持" in n
 
 
 # --- sections ----------------------------------------------------------------------------------------

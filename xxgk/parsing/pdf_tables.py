@@ -293,8 +293,12 @@ class TableBuilder:
                     self._glue(above, f)
                     merged.add(id(f))
         else:
+            # a numbered label opens a new row: the cells right of it are that row's own (blank
+            # values when both rows are all blank and no value column is known), never a continuation
+            opened = [c.x1 for c in first_labels if NUMBERING.match(c.text)]
+            own_from = min(opened) - _TOL if opened else float("inf")
             for f in first:
-                if f.x1 > limit + 1:
+                if f.x1 > limit + 1 or f.x0 >= own_from:
                     continue  # value columns: a blank there is data, never a continuation
                 above = _match(f, last)
                 if above is None or (_is_value(above.text) and above.text):

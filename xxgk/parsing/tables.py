@@ -333,7 +333,7 @@ def _value_rows_only(table: Table, lo: int, hi: int) -> bool:
 def _t4_bare_run(table: Table, context: str) -> bool:
     """A label-less row of 15 values right under the T4 heading and its column labels (PDF conversions)."""
     n = L.norm(context)
-    if "行政复议" not in n or "维持" not in n:
+    if not any(w in n for w in L.AR_WORDS) or "维持" not in n:
         return False
     bare = [values for label, values in (split_row([c.text for c in row]) for row in table.rows)
             if not label and len(values) == 15 and any(v.strip() for v in values)]  # fmt: skip

@@ -205,7 +205,7 @@ def _capture_text(text: str, want: frozenset[str]) -> Captures:
         end_hit = c.find(("结转下年", "下年度继续"), t3_start)
         stop = len(s)
         if end_hit:
-            nxt = c.find(("行政复议", "五、", "存在的主要问题"), end_hit[1])
+            nxt = c.find((*L.AR_WORDS, "五、", "存在的主要问题"), end_hit[1])
             stop = nxt[0] if nxt else len(s)
         rows = _rows(c, T3_ORDER, _T3_ANCHORS, t3_start, stop)
         out.t3 = _capture(c, "T3", rows, stop)
@@ -213,7 +213,7 @@ def _capture_text(text: str, want: frozenset[str]) -> Captures:
         t4_head = stop
     if "T4" in want:
         base = t4_head if t4_head >= 0 else 0
-        head = c.find(("行政复议",), base)
+        head = c.find(L.AR_WORDS, base)
         if head is not None:
             limit_hit = c.find(("存在的主要问题", "存在问题", "五、"), head[1])
             limit = limit_hit[0] if limit_hit else len(s)
