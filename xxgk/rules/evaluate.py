@@ -30,8 +30,8 @@ WITH j AS (
            count(*) FILTER (WHERE e.is_lhs) AS n_lhs_present,
            sum(c.value) FILTER (WHERE e.is_lhs) AS lhs_sum,
            sum(c.value) FILTER (WHERE NOT e.is_lhs) AS rhs_sum,
-           string_agg(c.cell_code || CASE WHEN c.marker IS NOT NULL THEN ' (' || c.marker || ')' ELSE '' END, ', ')
-               FILTER (WHERE c.value IS NULL) AS blank_cells
+           string_agg(c.cell_code || CASE WHEN c.marker IS NOT NULL THEN ' (' || c.marker || ')' ELSE '' END, ', '
+                      ORDER BY c.cell_code) FILTER (WHERE c.value IS NULL) AS blank_cells
     FROM _rx_cells c
     JOIN _rx_reports r ON r.report_id = c.report_id AND r.in_scope
     JOIN _rx_eq_cells e ON e.cell_code = c.cell_code

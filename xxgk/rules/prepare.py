@@ -77,7 +77,7 @@ CREATE OR REPLACE TEMP TABLE _rx_text AS
 SELECT report_id,
        coalesce(string_agg(text, chr(10)) FILTER (WHERE section = 'S1'),
                 string_agg(text, chr(10)) FILTER (WHERE section = 'ALL')) AS narrative,
-       coalesce(string_agg(text, chr(10)) FILTER (WHERE section IN ('S1', 'S5')),
+       coalesce(string_agg(text, chr(10) ORDER BY section) FILTER (WHERE section IN ('S1', 'S5')),
                 string_agg(text, chr(10)) FILTER (WHERE section = 'ALL')) AS body
 FROM _rx_text_src
 WHERE report_id IN (SELECT report_id FROM _rx_reports WHERE in_scope UNION SELECT prev_report_id FROM _rx_prev)
