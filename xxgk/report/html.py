@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from xxgk.report import queries as q
+from xxgk.report.compliance_section import section_timeliness
 from xxgk.report.svg import bar_chart, heat_table, stacked_columns
 
 STYLE = (
@@ -192,6 +193,7 @@ def build_report_html(con: duckdb.DuckDBPyConnection, index: pd.DataFrame | None
             ("rules", "Rules"),
             ("zero", "Zero-filled"),
             ("coverage", "Coverage"),
+            ("timeliness", "Timeliness"),
             ("agencies", "Agencies"),
         )
     )
@@ -203,6 +205,7 @@ def build_report_html(con: duckdb.DuckDBPyConnection, index: pd.DataFrame | None
         *_section_rules(con),
         *_section_zero(con),
         *_section_coverage(con),
+        *section_timeliness(con),
         *_section_agencies(index),
     ]
     return _page("xxgk report", "".join(parts))
