@@ -282,3 +282,21 @@ def blank_rows_break() -> GeneratedReport:
 def test_pdf_page_break_between_blank_rows() -> None:
     """Both rows at the break are all blank: the numbered row on the new page keeps its blank cells."""
     assert roundtrip(blank_rows_break()) == []
+
+
+@pytest.mark.parametrize("t4_break", [1, 2, 3])
+@pytest.mark.parametrize("narrow", [False, True])
+def test_pdf_t4_cut_after_header_rows(t4_break: int, narrow: bool) -> None:
+    """T4 (one 15-column table) cut by a page break after its first header row(s): one table again.
+
+    The piece on the first page has only the merged header cells (行政复议 | 行政诉讼), so its column
+    edges are a subset of the next page's; the pieces must still be chained.
+    """
+    rep = build(pick(active("2021")), "pdf", Quirks(narrow_labels=narrow), t4_layout="row15")
+    data = render_pdf(rep, t4_break=t4_break)
+    doc = read_pdf(data)
+    t4 = [t for t in doc.tables if "维持" in "".join(c.text for row in t.rows for c in row)]
+    assert len(t4) == 1 and t4[0].location.startswith("pages "), [t.location for t in t4]
+    parsed = parse_bytes(data, "report.pdf")
+    got = {c.code: c.value for c in parsed.cells}
+    assert [(k, v, got.get(k, "missing")) for k, v in rep.cells.items() if got.get(k, "missing") != v] == []

@@ -394,8 +394,12 @@ class _Flow:
         return self.pdf.build()
 
 
-def render_pdf(rep: GeneratedReport) -> bytes:
-    """The report as an A4 PDF (title, sections, ruled T2/T3/T4, page footers)."""
+def render_pdf(rep: GeneratedReport, *, t4_break: int | None = None) -> bytes:
+    """The report as an A4 PDF (title, sections, ruled T2/T3/T4, page footers).
+
+    ``t4_break``: force a page break before this row of the (first) T4 table, counted from its
+    first header row (1: the table is cut right after its first header row).
+    """
     q = rep.quirks
     flow = _Flow(rep)
     heads = dict(section_headings())
@@ -414,6 +418,8 @@ def render_pdf(rep: GeneratedReport) -> bytes:
                 body = next(i for i, row in enumerate(g) if any(c.code for c in row))
                 brk = None if q.t3_break is None else body + q.t3_break
                 flow.table(g, narrow=q.narrow_labels, force_break=brk, cut=q.cut_row)
+            elif code == "S4" and g is tables[code][0]:
+                flow.table(g, narrow=q.narrow_labels, force_break=t4_break)
             else:
                 flow.table(g, narrow=q.narrow_labels)
     flow.y += 10

@@ -240,7 +240,14 @@ class TableBuilder:
         if not inner:
             return True
         hits = sum(1 for v in inner if any(abs(v - m) <= _EDGE_SNAP for m in mine))
-        return hits / len(inner) >= 0.6
+        if hits / len(inner) >= 0.6:
+            return True
+        # only header rows so far (cut right after them): merged header cells have fewer edges than
+        # the columns they head, so the test is the other way round — are my edges all theirs?
+        if any(c.text and _is_value(c.text) for c in self.cells):
+            return False
+        my_inner = [m for m in mine if self.first.x0 + 1 < m < self.first.x1 - 1]
+        return bool(my_inner) and all(any(abs(m - v) <= _EDGE_SNAP for v in theirs) for m in my_inner)
 
     def _map_x(self, frag: Fragment, x: float) -> float:
         scale = (self.first.x1 - self.first.x0) / max(frag.x1 - frag.x0, 1e-6)
