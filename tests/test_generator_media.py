@@ -125,10 +125,6 @@ CASES: list[tuple[str, Callable[[], GeneratedReport], Quirks, dict[str, object],
 
 # Parser gaps found by these cases (correct renderings of real-world quirks); for the parser owner.
 XFAIL: dict[tuple[str, str], str] = {
-    ("units", "txt-glued"): "parser: glued T2 values with a unit in every cell ('4件4件77件') are not split; "
-    "the T2 rows are lost",
-    ("thousands", "txt-glued"): "parser: a glued T2 amount with a thousands separator ('7656,942.79元') is not "
-    "read; the 20.9.1 row is lost",
 }
 
 

@@ -22,7 +22,8 @@ from functools import lru_cache
 from xxgk.parsing.values import MARKERS
 
 # '/' is one cell each ('///////' = seven cells); a dash run is one marker ('——')
-_TOKEN = re.compile(r"([+-]?\d[\d.]*(?: +[\d.]+)*)|([/\\]|[—–―─]+|-+|无|不适用)|( +)")
+# '|': a hard cell boundary (a unit printed after a cell, taken out by the caller)
+_TOKEN = re.compile(r"([+-]?\d[\d.,]*(?: +[\d.,]+)*)|([/\\]|[—–―─]+|-+|无|不适用)|( +|\|)")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ def _canon_marker(text: str) -> str:
     return "—" if text and text[0] in "—–―─" else text[:1]
 
 
+_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$")
+
+
 def _cell_ok(digits: str, allow_decimal: bool, allow_sign: bool) -> float | None:
     """The value of a cut, or None when the cut is not a well-formed number."""
     sign = ""
@@ -100,6 +104,10 @@ def _cell_ok(digits: str, allow_decimal: bool, allow_sign: bool) -> float | None
         sign, digits = digits[0], digits[1:]
     if not digits:
         return None
+    if "," in digits:  # a thousands separator: '656,942.79' (1–3 digits, then groups of three)
+        if not _THOUSANDS.match(digits) or (not allow_decimal and "." in digits):
+            return None
+        digits = digits.replace(",", "")
     if "." in digits:
         if not allow_decimal or digits.count(".") > 1 or digits[0] == "." or digits[-1] == ".":
             return None
@@ -290,7 +298,8 @@ def _split(
         if frules:
             target = sum(_z(values[i]) for i in frules[0].addends)
             want = _fmt(target)
-            cand_lengths = [len(want)] if want is not None else []
+            # the total as printed: plain, or with thousands separators ('1,036')
+            cand_lengths = sorted({len(want), len(f"{int(want):,}")}) if want is not None else []
         else:
             cand_lengths = range(1, end - pos + 1)
         for length in cand_lengths:

@@ -100,7 +100,7 @@ def _read_row(
         # fewer blank cells than columns: every cell is blank
         blank = [parse_cell("")] * k
         return _Row(cap, columns, [Reading((None,) * k, (None,) * k, ("",) * k)], direct=blank)
-    body, unit = _split_unit(joined)
+    body, seg_units = _unit_segments(joined)
     # a printed sign is kept (a negative count is a defect the rules must see, not a parse failure)
     signed = frozenset(range(k))
     res = split_run(body, k, rules, decimals=decimals, signed=signed, accept=accept)
@@ -121,13 +121,40 @@ def _read_row(
                        f"{len(texts)} cells {texts!r} cannot be read as {k} values", where)
         )
         return None
-    if unit:
-        readings = [
-            Reading(r.values, r.markers, (*r.texts[:-1], r.texts[-1] + unit), r.space_penalty, r.rules_ok,
-                    r.rules_total)
-            for r in readings
-        ]
+    if any(seg_units):
+        readings = [_with_units(r, body, seg_units) for r in readings]
     return _Row(cap, columns, readings, glued=True, truncated=res.truncated)
+
+
+_INNER_UNIT = re.compile(r"(?<=[\d.])\s*(" + "|".join(UNITS) + r")\s*(?=[\d+\-/\\—–―─])")
+
+
+def _unit_segments(joined: str) -> tuple[str, list[str | None]]:
+    """A glued run with its units taken out: ('4|4|77', ['件', '件', '件']) for '4件4件77件'.
+
+    A unit printed after a number closes that cell: it becomes a hard boundary ('|') for
+    :func:`split_run`. Returns the run and, per '|'-separated segment, the unit that closed it.
+    """
+    body, last = _split_unit(joined)
+    if not _INNER_UNIT.search(body):
+        return body, [last]
+    parts = _INNER_UNIT.split(body)  # digits, unit, digits, unit, ..., digits
+    return "|".join(parts[0::2]), [*parts[1::2], last]
+
+
+def _with_units(r: Reading, body: str, seg_units: list[str | None]) -> Reading:
+    """The reading with each segment's unit appended to the cell that ends the segment."""
+    ends: dict[int, str] = {}  # length of the run up to a segment's end (digits, no spaces) -> unit
+    pos = 0
+    for seg, u in zip(body.split("|"), seg_units, strict=True):
+        pos += len(seg.replace(" ", ""))
+        if u:
+            ends[pos] = u
+    texts, pos = [], 0
+    for t in r.texts:
+        pos += len(t)
+        texts.append(t + ends[pos] if pos in ends else t)
+    return Reading(r.values, r.markers, tuple(texts), r.space_penalty, r.rules_ok, r.rules_total)
 
 
 def _emit(

@@ -18,7 +18,9 @@ _FOLD = str.maketrans(
     {**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)}, "\u3000": " ", "\xa0": " "}
 )
 _VALUE_START = re.compile(r"[0-9/\\—–―─]|[+-](?=\d)")
-_VALUE_RUN = re.compile(r"[0-9 .,/\\—–―─+\-]*(?:万元|元|件|个|项)?")
+_RUN_UNITS = ("万元", "元", "件", "个", "项")
+# values, each may end in a unit ('4件4件77件': a unit in every cell, a hard cell boundary)
+_VALUE_RUN = re.compile(r"[0-9 .,/\\—–―─+\-]*(?:(?:万元|元|件|个|项)[0-9 .,/\\—–―─+\-]+)*(?:万元|元|件|个|项)?")
 _QUOTE = "“”\"'‘’「」"
 
 #: T3 rows in printed order (both formats; 3.6 or 3.6.1-3.6.3)
@@ -62,6 +64,11 @@ def _label_start(c: _Compact, anchor_start: int, number: str | None, floor: int)
     i = anchor_start
     while i > floor and not s[i - 1].isdigit() and s[i - 1] not in "/\\—–―─":
         i -= 1
+    if i > floor and s[i - 1].isdigit():
+        # '77件规范性文件': a unit right after the digits is the last value's, not the label's
+        u = next((u for u in _RUN_UNITS if s.startswith(u, i)), "")
+        if u and i + len(u) < anchor_start + 1:
+            i += len(u)
     if number and i > floor:
         # "…0000002.其他": the label's own number sits right before its punctuation
         j = i
