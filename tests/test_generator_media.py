@@ -296,3 +296,21 @@ def test_pdf_t4_cut_after_header_rows(t4_break: int, narrow: bool) -> None:
     parsed = parse_bytes(data, "report.pdf")
     got = {c.code: c.value for c in parsed.cells}
     assert [(k, v, got.get(k, "missing")) for k, v in rep.cells.items() if got.get(k, "missing") != v] == []
+
+
+def test_txt_glued_vanished_blanks_are_flagged_not_dropped_or_invented() -> None:
+    """txt-glued with blank zeros: a row too short for its cells ('33' for 3,_,_,_,_,_,3) keeps its cells,
+    each without a value (never guessed), the truth among the alternatives, ``ambiguous_glued_digits``."""
+    flagged = 0
+    for base in pool("blank")[:12]:
+        rep = build(base, "txt-glued", Quirks())
+        parsed = parse_bytes(render(rep), "report.txt")
+        short = {i.location.split(" (")[0] for i in parsed.issues if "too short" in i.message}
+        for c in parsed.cells:
+            if f"{c.table_code} row {c.row_code}" not in short:
+                continue
+            flagged += 1
+            want = rep.cells.get(c.code)
+            assert c.value is None and not c.is_blank and c.confidence < 0.5, c
+            assert want is None or want in c.alternatives, (c, want)
+    assert flagged > 0

@@ -242,3 +242,56 @@ def test_dash_run_is_one_marker_per_cell_when_the_count_needs_it() -> None:
     assert r.markers[1:6] == ("—",) * 5
     # a run already readable as it stands is not re-cut
     assert split_run("1 — 1", 3).readings[0].values == (1.0, None, 1.0)
+
+
+def test_thousands_separator_in_a_glued_run() -> None:
+    """'7656,942.79': the comma binds 1–3 digits before it; every such cut is a reading, none preferred."""
+    res = split_run("7656,942.79", 2, decimals=frozenset({1}))
+    assert [r.texts for r in res.readings] == [("7", "656,942.79"), ("76", "56,942.79"), ("765", "6,942.79")]
+    assert res.readings[0].values == (7, 656942.79)
+    assert split_run("12,345", 2).readings[0].texts == ("1", "2,345")  # '12,345' is one number or '1','2,345'
+    # a 总计 printed with a separator still satisfies its rule
+    assert [r.texts for r in split_run("1,0001,0002,000", 3, [Rule((0, 1), 2)]).readings] == [
+        ("1,000", "1,000", "2,000")
+    ]
+
+
+def test_unit_after_every_glued_cell_is_a_boundary() -> None:
+    from xxgk.parsing.tresolve import _unit_segments, _with_units
+
+    body, units = _unit_segments("4件4件77件")
+    assert (body, units) == ("4|4|77", ["件", "件", "件"])
+    (reading,) = split_run(body, 3).readings
+    assert _with_units(reading, body, units).texts == ("4件", "4件", "77件")
+    body, units = _unit_segments("0件00件")  # the signed delta printed without a unit
+    assert [r.values for r in split_run(body, 3).readings] == [(0, 0, 0)]
+
+
+def test_vanished_blanks_are_placed_never_chosen() -> None:
+    """'33' for a T3 row of 7 cells: the blanks printed as nothing; every placement fitting the rule."""
+    from xxgk.parsing.glued import split_with_blanks
+
+    res = split_with_blanks("33", 7, T3_ROW)
+    assert not res.truncated and len(res.readings) == 6
+    assert all(r.values[6] == 3 for r in res.readings)
+    assert (3, None, None, None, None, None, 3) in [r.values for r in res.readings]
+    assert split_with_blanks("0000000", 7, T3_ROW).readings == []  # enough digits: not this case
+    assert split_with_blanks("12345678901234", 15, T4_RULES).readings == []
+
+
+def test_vanished_blank_row_is_flagged_not_dropped() -> None:
+    from xxgk.parsing.tables import Captures, RowCapture
+    from xxgk.parsing.tresolve import resolve_t3
+    from xxgk.template.model import load_format
+
+    caps = Captures()
+    caps.t3 = [RowCapture("T3", "3.1", ["33"], "text offset 0", source="text")]
+    issues: list = []
+    cells = resolve_t3(caps, load_format("2021"), issues)
+    row = [c for c in cells if c.row_code == "3.1"]
+    assert len(row) == 7 and all(c.value is None and not c.is_blank for c in row)
+    assert {c.col_code: c.alternatives for c in row}["TOTAL"] == (3.0,)
+    assert {c.col_code: c.alternatives for c in row}["NP"] == (3.0,)
+    assert all(c.confidence < 0.5 for c in row)
+    codes = [i.code for i in issues]
+    assert "ambiguous_glued_digits" in codes and "cell_count_mismatch" not in codes

@@ -416,3 +416,96 @@ def choose(
     if best:
         final_score, max_score = first_score
     return Choice(chosen, alternatives, final_score, max_score, truncated)
+
+
+def split_with_blanks(
+    text: str,
+    k: int,
+    rules: Sequence[Rule] = (),
+    *,
+    decimals: frozenset[int] = frozenset(),
+    signed: frozenset[int] = frozenset(),
+    accept: Callable[[tuple[float | None, ...]], bool] | None = None,
+    max_readings: int = 64,
+    max_steps: int = 20_000,
+) -> SplitResult:
+    """Every way to read ``text`` as ``k`` cells of which at least one is blank (printed as nothing).
+
+    For glued rows whose blank cells vanished ('33' for 3,_,_,_,_,_,3): too few digits to fill the
+    row. Each reading cuts the printed digits (never changed) into numbers and places them, in order,
+    among the ``k`` cells; the others are blank. Only readings satisfying every rule (and ``accept``)
+    are kept. ``truncated`` when a bound was hit: the readings found are then not all of them.
+    """
+    result = SplitResult()
+    toks = _tokens(text)
+    if toks is None:
+        result.valid_run = False
+        return result
+    # pieces: ('mark', text) or ('num', digits) with the hard boundaries between tokens kept
+    units: list[tuple[str, bool]] = []  # (char, is_marker); '|' = hard boundary
+    for kind, tok in toks:
+        if kind == "mark":
+            units.append((tok, True))
+        else:
+            units.extend((ch, False) for ch in tok if ch != " ")
+        units.append(("|", True))
+    n = len(units)
+    # stretches left from each position: each needs at least one cell
+    need = [0] * (n + 1)
+    for j in range(n - 1, -1, -1):
+        starts = units[j][0] != "|" and (j == 0 or units[j - 1][0] == "|" or units[j][1] or units[j - 1][1])
+        need[j] = need[j + 1] + (1 if starts else 0)
+    forced: dict[int, list[Rule]] = {}
+    for r in rules:
+        if all(a < r.total for a in r.addends):
+            forced.setdefault(r.total, []).append(r)
+    values: list[float | None] = [None] * k
+    markers: list[str | None] = [None] * k
+    texts: list[str] = [""] * k
+    steps = 0
+
+    def fits(cell: int) -> bool:
+        return all(_z(values[cell]) == sum(_z(values[i]) for i in r.addends) for r in forced.get(cell, ()))
+
+    def dfs(pos: int, cell: int, blanks: int) -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > max_steps or len(result.readings) >= max_readings:
+            result.truncated = True
+            return False
+        while pos < n and units[pos][0] == "|":
+            pos += 1
+        if cell == k:
+            vals = tuple(values)
+            if pos == n and blanks and all(r.holds(vals) for r in rules) and (accept is None or accept(vals)):
+                result.readings.append(Reading(vals, tuple(markers), tuple(texts), 0, len(rules), len(rules)))
+            return True
+        if k - cell - 1 >= need[pos]:  # this cell blank
+            values[cell], markers[cell], texts[cell] = None, None, ""
+            if fits(cell) and not dfs(pos, cell + 1, blanks + 1):
+                return False
+        if pos >= n:
+            return True
+        ch, is_mark = units[pos]
+        if is_mark:
+            values[cell], markers[cell], texts[cell] = None, _canon_marker(ch), ch
+            return not (fits(cell) and not dfs(pos + 1, cell + 1, blanks))
+        end = pos
+        while end < n and not units[end][1]:
+            end += 1
+        for stop in range(pos + 1, end + 1):
+            digits = "".join(u[0] for u in units[pos:stop])
+            v = _cell_ok(digits, cell in decimals, cell in signed)
+            if v is None:
+                if digits[0] == "0" and "." not in digits:
+                    break
+                continue
+            if k - cell - 1 < need[stop]:
+                continue
+            values[cell], markers[cell], texts[cell] = v, None, digits
+            if fits(cell) and not dfs(stop, cell + 1, blanks):
+                return False
+        return True
+
+    dfs(0, 0, 0)
+    return result

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from xxgk.parsing.glued import Choice, Reading, Rule, best_readings, choose, split_run
+from xxgk.parsing.glued import Choice, Reading, Rule, best_readings, choose, split_run, split_with_blanks
 from xxgk.parsing.model import ParsedCell, ParseIssue
 from xxgk.parsing.tables import STANDARD_T3_COLUMNS, Captures, RowCapture
 from xxgk.parsing.values import UNITS, CellValue, normalize_cell_text, parse_cell
@@ -40,6 +40,7 @@ class _Row:
     direct: list[CellValue] | None = None  # the cells as printed when no splitting was needed
     glued: bool = False
     truncated: bool = False
+    vanished: bool = False  # blank cells printed as nothing: readings place blanks, none is chosen
 
 
 def _direct(texts: Sequence[str]) -> tuple[list[CellValue], Reading] | None:
@@ -115,6 +116,10 @@ def _read_row(
         res = split_run(body, k, rules, decimals=decimals, signed=signed, accept=accept,
                         require_rules=False, max_readings=512)
         readings = best_readings(res.readings)
+    if not readings and sum(ch.isdigit() for ch in body) < k:
+        vanished = _vanished_blanks(cap, columns, body, rules, decimals, signed, accept)
+        if vanished is not None:
+            return vanished
     if not readings:
         issues.append(
             ParseIssue("cells", "error", "cell_count_mismatch",
@@ -124,6 +129,32 @@ def _read_row(
     if any(seg_units):
         readings = [_with_units(r, body, seg_units) for r in readings]
     return _Row(cap, columns, readings, glued=True, truncated=res.truncated)
+
+
+MAX_VANISHED_READINGS = 64
+
+
+def _vanished_blanks(
+    cap: RowCapture,
+    columns: tuple[str, ...],
+    body: str,
+    rules: Sequence[Rule],
+    decimals: frozenset[int],
+    signed: frozenset[int],
+    accept,
+) -> _Row | None:
+    """A glued row too short for its cells ('33' for 7): blank cells printed as nothing.
+
+    Every placement of the printed numbers among the cells that satisfies the row's rules, when
+    they are few and all were enumerated (so the truth is among them if blanks did vanish); else None.
+    """
+    res = split_with_blanks(
+        body, len(columns), rules, decimals=decimals, signed=signed, accept=accept,
+        max_readings=MAX_VANISHED_READINGS + 1,
+    )  # fmt: skip
+    if res.truncated or not res.readings or len(res.readings) > MAX_VANISHED_READINGS:
+        return None
+    return _Row(cap, columns, res.readings, glued=True, vanished=True)
 
 
 _INNER_UNIT = re.compile(r"(?<=[\d.])\s*(" + "|".join(UNITS) + r")\s*(?=[\d+\-/\\—–―─])")
@@ -167,6 +198,9 @@ def _emit(
     issues: list[ParseIssue],
     broken: bool,
 ) -> None:
+    if row.vanished:
+        _emit_vanished(table, row_code, row, cells, issues)
+        return
     if row.direct is not None and chosen is not None:
         cells += [
             ParsedCell(table, row_code, col, raw, cv.value, cv.is_blank, cv.marker, cv.unit)
@@ -205,6 +239,23 @@ def _emit(
         else:
             cells.append(ParsedCell(table, row_code, col, raw_run, None, False, None, None, CONF_AMBIGUOUS,
                                     tuple(distinct)))
+
+
+def _emit_vanished(table: str, row_code: str, row: _Row, cells: list[ParsedCell], issues: list[ParseIssue]) -> None:
+    """Cells of a row whose blanks vanished: no value (never guessed), the candidate values kept."""
+    where = f"{table} row {row_code}" + (f" ({row.capture.location})" if row.capture.location else "")
+    raw_run = " ".join(row.capture.cells)
+    issues.append(
+        ParseIssue(
+            "cells", "warning", "ambiguous_glued_digits",
+            f"run {raw_run!r} is too short for {len(row.columns)} cells: blank cells printed as nothing; "
+            f"{len(row.readings)} placements fit: " + "; ".join(",".join(r.texts) for r in row.readings[:8]),
+            where,
+        )
+    )  # fmt: skip
+    for i, col in enumerate(row.columns):
+        distinct = tuple(sorted({r.values[i] for r in row.readings if r.values[i] is not None}))
+        cells.append(ParsedCell(table, row_code, col, raw_run, None, False, None, None, CONF_AMBIGUOUS, distinct))
 
 
 # --- T3 ----------------------------------------------------------------------------------------------
@@ -268,6 +319,11 @@ def resolve_t3(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> li
     if fmt.version == "2019" and any(c in rows for c in ("3.6.1", "3.6.2", "3.6.3")):
         leaves += [c for c in ("3.6.1", "3.6.2", "3.6.3") if c in rows]
 
+    # a row whose blanks vanished has no value: the rules it takes part in say nothing
+    unknown = {code for code, r in rows.items() if r.vanished}
+    sum_rule = "3.7" not in unknown and not unknown.intersection(leaves)
+    balance_rule = not unknown.intersection(("1", "2", "3.7", "4"))
+
     def score(assign: dict[str, Reading]) -> tuple[int, int]:
         ok = total = 0
         for i in std_idx:
@@ -275,15 +331,15 @@ def resolve_t3(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> li
                 x = assign[code].values[i] if code in assign else None
                 return 0.0 if x is None else x
 
-            if "3.7" in assign and leaves:
+            if sum_rule and "3.7" in assign and leaves:
                 total += 1
                 ok += sum(v(c) for c in leaves) == v("3.7")
-            if all(c in assign for c in ("1", "2", "3.7", "4")):
+            if balance_rule and all(c in assign for c in ("1", "2", "3.7", "4")):
                 total += 1
                 ok += v("1") + v("2") == v("3.7") + v("4")
         return ok, total
 
-    choice = choose({code: r.readings for code, r in rows.items()}, score)
+    choice = choose({code: r.readings for code, r in rows.items() if not r.vanished}, score)
     cells: list[ParsedCell] = []
     broken = choice.score < choice.max_score and any(r.glued for r in rows.values())
     if broken:
@@ -427,7 +483,7 @@ def resolve_t2(
         if r is None:
             continue
         chosen = r.readings[0] if len(r.readings) == 1 else None
-        if chosen is None and r.direct is None:
+        if chosen is None and r.direct is None and not r.vanished:
             picked = _pick_by_evidence(r.readings, _narrative_evidence(text, cap.row, cols))
             if picked is not None:
                 start = len(cells)
