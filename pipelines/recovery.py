@@ -19,13 +19,19 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 
 def _alive(pid: int) -> bool:
+    """True if ``pid`` is a running process (a zombie left unreaped by a killed parent is not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            state = f.read().rsplit(")", 1)[-1].split()[0]
+    except OSError:
+        return True
+    return state not in ("Z", "X")
 
 
 def recover_dead_runs(instance: DagsterInstance) -> list[str]:
