@@ -16,8 +16,9 @@ by ``finding_id``, would be wrong.
 """
 
 
+import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,11 @@ from dagster import (
     multi_asset_check,
 )
 
-from xxgk.rules.catalogue import load_catalogue
+from xxgk.rules.catalogue import DEFAULT_PATH, load_catalogue
 from xxgk.rules.gx_validation import ValidationSummary, findings_integrity_expectations, validate_frame, validate_rules
 from xxgk.rules.store import ensure_tables
 from xxgk.settings import Settings
+from xxgk.warehouse import build_state
 
 # target asset key -> the sheets whose rules it owns (X = cross-table, cross-year and narrative rules)
 CHECK_TARGETS: Mapping[str, tuple[str, ...]] = {
@@ -166,6 +168,79 @@ def findings_integrity_result(
     return AssetCheckResult(passed=summary.success, severity=AssetCheckSeverity.ERROR, metadata=meta)
 
 
+# ── cached results: validating an unchanged findings slice again would give the same answer ──
+
+_CACHE_DDL = """
+-- One row per (check, years validated): the fingerprint of the persisted results it validated and
+-- its outcome, so a re-run on unchanged results replays the outcome instead of running GX again.
+CREATE TABLE IF NOT EXISTS check_result_cache (
+    check_key   VARCHAR NOT NULL,
+    years       VARCHAR NOT NULL,
+    fingerprint VARCHAR NOT NULL,
+    passed      BOOLEAN NOT NULL,
+    metadata    VARCHAR NOT NULL,
+    PRIMARY KEY (check_key, years)
+)
+"""
+_METADATA_TYPES: Mapping[str, Callable[[Any], MetadataValue]] = {
+    "JsonMetadataValue": MetadataValue.json,
+    "UrlMetadataValue": MetadataValue.url,
+    "PathMetadataValue": MetadataValue.path,
+    "MarkdownMetadataValue": MetadataValue.md,
+    "TextMetadataValue": MetadataValue.text,
+}
+
+
+def results_fingerprint(con: duckdb.DuckDBPyConnection, years: list[int] | None, docs_dir: Path) -> str:
+    """Digest of what the rule checks validate: the persisted findings and coverage of ``years``, the
+    catalogue, the rule/validation code, and where the Data Docs go (rebuilt when that folder is gone)."""
+    return build_state.combine(
+        build_state.table_digest(con, "check_findings", years),
+        build_state.table_digest(con, "check_rule_coverage", years),
+        build_state.table_digest(con, "finding_reviews"),
+        build_state.file_digest(os.environ.get("XXGK_RULES_PATH") or DEFAULT_PATH),
+        build_state.code_digest("rules"),
+        docs_dir,
+        docs_dir.is_dir(),
+    )
+
+
+def _years_key(years: list[int] | None) -> str:
+    return "*" if years is None else ",".join(map(str, years))
+
+
+def cached_result(
+    con: duckdb.DuckDBPyConnection, check_key: str, years: list[int] | None, fingerprint: str
+) -> tuple[bool, dict[str, Any]] | None:
+    """(passed, metadata) recorded for ``check_key`` on ``years`` with this fingerprint, else None."""
+    con.execute(_CACHE_DDL)
+    row = con.execute(
+        "SELECT passed, metadata FROM check_result_cache WHERE check_key = ? AND years = ? AND fingerprint = ?",
+        [check_key, _years_key(years), fingerprint],
+    ).fetchone()
+    if row is None:
+        return None
+    meta: dict[str, Any] = {}
+    for key, (kind, value) in json.loads(row[1]).items():
+        meta[key] = _METADATA_TYPES[kind](value) if kind in _METADATA_TYPES else value
+    return bool(row[0]), {**meta, "cached": True}
+
+
+def record_result(
+    con: duckdb.DuckDBPyConnection, check_key: str, years: list[int] | None, fingerprint: str, res: AssetCheckResult
+) -> None:
+    """Remember the outcome of ``check_key`` on ``years`` for this fingerprint."""
+    con.execute(_CACHE_DDL)
+    meta = {}
+    for key, value in (res.metadata or {}).items():
+        kind = type(value).__name__
+        meta[key] = [kind, value.value] if kind in _METADATA_TYPES else ["raw", getattr(value, "value", value)]
+    con.execute(
+        "INSERT OR REPLACE INTO check_result_cache VALUES (?, ?, ?, ?, ?)",
+        [check_key, _years_key(years), fingerprint, bool(res.passed), json.dumps(meta, default=str)],
+    )
+
+
 def _years(context: AssetCheckExecutionContext) -> list[int] | None:
     if context.has_partition_key:
         return sorted({int(k) for k in context.partition_keys})
@@ -220,12 +295,23 @@ def _make_rule_checks(
         selected = context.selected_asset_check_keys
         years = _years(context)
         with context.resources.warehouse.connect() as con:
+            ensure_tables(con)
+            fingerprint = results_fingerprint(con, years, base)
             for asset_key, sheets, group, sevs, _ in groups:
                 key = AssetCheckKey(AssetKey(asset_key), f"rules_{group}")
                 if key not in selected:
                     continue
                 name = f"rules_{group}"
+                severity = AssetCheckSeverity.ERROR if "E" in sevs else AssetCheckSeverity.WARN
+                cached = cached_result(con, f"{asset_key}.{name}", years, fingerprint)
+                if cached is not None:
+                    yield AssetCheckResult(
+                        asset_key=asset_key, check_name=name, passed=cached[0], severity=severity,
+                        metadata=cached[1],
+                    )
+                    continue
                 res = rule_check_result(con, sheets, sevs, years, base / asset_key / name, f"{asset_key}.{name}")
+                record_result(con, f"{asset_key}.{name}", years, fingerprint, res)
                 yield AssetCheckResult(
                     asset_key=asset_key, check_name=name, passed=res.passed, severity=res.severity,
                     metadata=res.metadata,
@@ -258,8 +344,16 @@ def build_rule_asset_checks(
     )
     def findings_integrity(context: AssetCheckExecutionContext) -> AssetCheckResult:
         with context.resources.warehouse.connect() as con:
+            ensure_tables(con)
             base = docs or _docs_base(context)
-            return findings_integrity_result(con, _years(context), base / "check_findings" / "integrity")
+            years = _years(context)
+            fingerprint = results_fingerprint(con, years, base)
+            cached = cached_result(con, "check_findings.findings_integrity", years, fingerprint)
+            if cached is not None:
+                return AssetCheckResult(passed=cached[0], severity=AssetCheckSeverity.ERROR, metadata=cached[1])
+            res = findings_integrity_result(con, years, base / "check_findings" / "integrity")
+            record_result(con, "check_findings.findings_integrity", years, fingerprint, res)
+            return res
 
     checks.append(findings_integrity)
     return checks

@@ -5,7 +5,9 @@ Did every agency publish, on time, on the year's template, for the right scope? 
 """
 
 from collections.abc import Iterator
+from datetime import date
 
+import duckdb
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
 
 from assets.metadata import table_metadata
@@ -13,7 +15,9 @@ from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_
 from pipelines.resources import WarehouseResource
 from xxgk.compliance.calendar import build_calendar, build_compliance_aggregates, build_registry_tables
 from xxgk.compliance.findings import write_compliance_findings
+from xxgk.compliance.registry import registry_path
 from xxgk.compliance.resolve import warehouse_registry
+from xxgk.warehouse import build_state
 
 REGISTRY_SPECS = [
     AssetSpec(
@@ -57,6 +61,22 @@ def _years(context: AssetExecutionContext) -> list[int]:
     return sorted(int(k) for k in context.partition_keys)
 
 
+def registry_fingerprint(con: duckdb.DuckDBPyConnection, inbox: object) -> str:
+    """What the registry tables are built from: the registry file, every year's star schema, the code."""
+    star = build_state.recorded_all(con, "star")
+    code = build_state.code_digest("compliance", "agencies")
+    return build_state.combine(build_state.file_digest(registry_path(inbox)), sorted(star.items()), code)
+
+
+def calendar_fingerprints(con: duckdb.DuckDBPyConnection, years: list[int], inbox: object) -> dict[int, str]:
+    """Per year: the registry, the star schema (every year: expected agencies span years), the year's
+    rule findings (the engine replaces the year's check_findings, compliance findings included), the
+    deadlines code and data, and today's date (a report not yet due becomes missing)."""
+    findings = build_state.recorded(con, "findings", years)
+    common = build_state.combine(registry_fingerprint(con, inbox), date.today().isoformat())
+    return {y: build_state.combine(common, findings.get(y)) for y in years}
+
+
 @multi_asset(
     specs=REGISTRY_SPECS,
     partitions_def=report_year_partitions,
@@ -68,7 +88,13 @@ def agency_registry(context: AssetExecutionContext, warehouse: WarehouseResource
     """Rebuild the registry dimension and the alias table (whole tables: they span every year)."""
     with warehouse.connect() as con:
         reg = warehouse_registry(con, warehouse.settings.inbox)
-        counts = build_registry_tables(con, reg)
+        state = registry_fingerprint(con, warehouse.settings.inbox)
+        skipped = build_state.unchanged(con, "registry", {0: state})
+        if skipped:
+            counts = {"unchanged": True}
+        else:
+            counts = build_registry_tables(con, reg)
+            build_state.record(con, "registry", {0: state})
         for p in reg.problems:
             context.log.warning(f"registry {reg.path} line {p.line}: {p.code}: {p.message}")
         problems = [{"line": p.line, "code": p.code, "message": p.message} for p in reg.problems[:20]]
@@ -103,12 +129,20 @@ def compliance_calendar(context: AssetExecutionContext, warehouse: WarehouseReso
     """
     years = _years(context)
     with warehouse.connect() as con:
-        statuses = build_calendar(con, years)
-        findings = write_compliance_findings(con, years)
+        fingerprints = calendar_fingerprints(con, years, warehouse.settings.inbox)
+        skipped = build_state.unchanged(con, "calendar", fingerprints)
+        if skipped:
+            statuses: dict = {"unchanged": True}
+            findings: dict = {"unchanged": True}
+        else:
+            statuses = build_calendar(con, years)
+            findings = write_compliance_findings(con, years)
+            build_state.record(con, "calendar", fingerprints)
         meta = table_metadata(con, "compliance_calendar", _YEAR_SLICE, [years])
     context.log.info(f"years {years}: {statuses}; findings {findings}")
     meta["by_status"] = MetadataValue.json(statuses)
     meta["findings_by_rule"] = MetadataValue.json(findings)
+    meta["unchanged"] = skipped
     return MaterializeResult(metadata=meta)
 
 
@@ -125,7 +159,14 @@ def compliance_aggregates(
     """Replace the coverage / timeliness and format-adoption rows of the run's years."""
     years = _years(context)
     with warehouse.connect() as con:
-        build_compliance_aggregates(con, years)
+        calendar = build_state.recorded(con, "calendar", years)
+        code = build_state.code_digest("compliance/calendar.py")
+        fingerprints = {y: build_state.combine(calendar.get(y), code) for y in years}
+        skipped = len(calendar) == len(years) and build_state.unchanged(con, "compliance_aggregates", fingerprints)
+        if not skipped:
+            build_compliance_aggregates(con, years)
+            build_state.record(con, "compliance_aggregates", fingerprints)
         for spec in COMPLIANCE_AGG_SPECS:
             name = spec.key.to_user_string()
-            yield MaterializeResult(asset_key=spec.key, metadata=table_metadata(con, name, _YEAR_SLICE, [years]))
+            meta = {**table_metadata(con, name, _YEAR_SLICE, [years]), "unchanged": skipped}
+            yield MaterializeResult(asset_key=spec.key, metadata=meta)

@@ -1,15 +1,19 @@
 """Checks layer: every rule of the catalogue evaluated on the run's years, stored as findings."""
 
+import os
 from collections.abc import Iterator
 
+import duckdb
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from assets.metadata import table_metadata
 from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_run
 from pipelines.resources import WarehouseResource
 from xxgk.rules.aggregates import refresh_aggregates
+from xxgk.rules.catalogue import DEFAULT_PATH
 from xxgk.rules.evaluate import run_rules
 from xxgk.rules.store import write_run
+from xxgk.warehouse import build_state
 
 _INPUTS = ["report_cells", "report_text", "dim_report"]
 
@@ -46,6 +50,18 @@ FINDINGS_SPECS = [
 ]
 
 
+def findings_fingerprints(con: duckdb.DuckDBPyConnection, years: list[int]) -> dict[int, str]:
+    """Per year, what the rules read: the star schema of that year and every earlier one (previous-year
+    and history rules), the rule code and catalogue, and the review decisions (the aggregates)."""
+    star = build_state.recorded_all(con, "star")
+    catalogue = build_state.file_digest(os.environ.get("XXGK_RULES_PATH") or DEFAULT_PATH)
+    code = build_state.code_digest("rules", "template")
+    reviews = build_state.table_digest(con, "finding_reviews")
+    return {
+        y: build_state.combine(star.get(y), build_state.history(star, y), catalogue, code, reviews) for y in years
+    }
+
+
 @multi_asset(
     specs=FINDINGS_SPECS,
     partitions_def=report_year_partitions,
@@ -58,8 +74,15 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
     years = sorted(int(k) for k in context.partition_keys)
     in_years = "list_contains(?::INTEGER[], year)"
     with warehouse.connect() as con:
-        written = write_run(con, run_rules(con, years), years)
-        refresh_aggregates(con)
+        fingerprints = findings_fingerprints(con, years)
+        skipped = build_state.unchanged(con, "findings", fingerprints)
+        if skipped:
+            written = None
+            context.log.info(f"years {years}: star schema, catalogue and reviews unchanged; findings kept")
+        else:
+            written = write_run(con, run_rules(con, years), years)
+            refresh_aggregates(con)
+            build_state.record(con, "findings", fingerprints)
         by_severity = dict(
             con.execute(
                 f"SELECT severity || '/' || status, count(*) FROM check_findings WHERE {in_years} "
@@ -71,6 +94,7 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
         for spec in FINDINGS_SPECS:
             name = spec.key.to_user_string()
             meta = table_metadata(con, name, in_years, [years])
+            meta["unchanged"] = skipped
             if name == "check_findings":
                 meta["by_severity_status"] = MetadataValue.json(by_severity)
             yield MaterializeResult(asset_key=spec.key, metadata=meta)

@@ -117,35 +117,36 @@ def account_run(con: duckdb.DuckDBPyConnection, run_id: str, inbox: str | None =
     ensure_tables(con)
     con.execute("BEGIN")
     try:
-        rows = con.execute(_CLASSIFY_SQL, {"run_id": run_id}).fetchall()
-        counts = {"loaded": 0, "rejected": 0, "unchanged": 0, "missing": 0}
-        unexplained = 0
-        loaded_shas: set[str] = set()
-        for _path, sha, outcome, reason, _pv in rows:
-            counts[outcome] += 1
-            if outcome == "rejected" and not reason:
-                unexplained += 1
-            if outcome == "loaded":
-                loaded_shas.add(sha)
+        # Set-wise: classify into a temporary table, count, and copy it into the status tables in SQL
+        # (a row-by-row executemany costs ~1.5 ms a file: minutes for a national inbox).
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _accounting AS {_CLASSIFY_SQL}", {"run_id": run_id})
+        seen, loaded, rejected, unchanged, missing, unexplained, distinct_loaded = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE outcome = 'loaded'), "
+            "count(*) FILTER (WHERE outcome = 'rejected'), count(*) FILTER (WHERE outcome = 'unchanged'), "
+            "count(*) FILTER (WHERE outcome = 'missing'), "
+            "count(*) FILTER (WHERE outcome = 'rejected' AND coalesce(reason, '') = ''), "
+            "count(DISTINCT sha256) FILTER (WHERE outcome = 'loaded') FROM _accounting"
+        ).fetchone()
         account = RunAccount(
             run_id=run_id,
-            files_seen=len(rows),
-            reports_loaded=counts["loaded"],
-            files_rejected=counts["rejected"],
-            files_unchanged=counts["unchanged"],
-            files_missing=counts["missing"],
-            rejected_unexplained=unexplained,
-            distinct_reports_loaded=len(loaded_shas),
+            files_seen=int(seen),
+            reports_loaded=int(loaded),
+            files_rejected=int(rejected),
+            files_unchanged=int(unchanged),
+            files_missing=int(missing),
+            rejected_unexplained=int(unexplained),
+            distinct_reports_loaded=int(distinct_loaded),
         )
         con.execute("DELETE FROM ingest_file_status")
-        status = [(p, sha, outcome, reason, run_id) for p, sha, outcome, reason, _pv in rows]
-        if status:
-            con.executemany("INSERT INTO ingest_file_status VALUES (?, ?, ?, ?, ?)", status)
-        new = sorted(
-            {(sha, pv, outcome, run_id) for _p, sha, outcome, _r, pv in rows if outcome in ("loaded", "rejected")}
+        con.execute(
+            "INSERT INTO ingest_file_status SELECT path, sha256, outcome, reason, ? FROM _accounting ORDER BY path",
+            [run_id],
         )
-        if new:
-            con.executemany("INSERT INTO ingest_accounted VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", new)
+        con.execute(
+            "INSERT INTO ingest_accounted SELECT DISTINCT sha256, parser_version, outcome, ? FROM _accounting "
+            "WHERE outcome IN ('loaded', 'rejected') ON CONFLICT DO NOTHING",
+            [run_id],
+        )
         con.execute(
             "INSERT INTO ingest_runs (run_id, started_at, inbox, files_seen, files_parsed, files_unchanged, "
             "files_rejected, reports_loaded) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -163,6 +164,7 @@ def account_run(con: duckdb.DuckDBPyConnection, run_id: str, inbox: str | None =
                 account.reports_loaded,
             ],
         )
+        con.execute("DROP TABLE IF EXISTS _accounting")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -88,3 +88,46 @@ def warehouse_state(con: duckdb.DuckDBPyConnection) -> str:
         "FROM build_state WHERE step <> 'published'"
     ).fetchone()
     return combine(row[0])
+
+
+def recorded_all(con: duckdb.DuckDBPyConnection, step: str) -> dict[int, str]:
+    """Every year's recorded fingerprint of ``step``."""
+    ensure(con)
+    return dict(con.execute("SELECT year, fingerprint FROM build_state WHERE step = ?", [step]).fetchall())
+
+
+def file_digest(path: Path | str | None) -> str:
+    """Digest of one file's path and bytes ('' when there is no such file)."""
+    if path is None:
+        return ""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError:
+        return ""
+    return combine(str(p), hashlib.sha256(data).hexdigest())
+
+
+def history(fingerprints: Mapping[int, str], year: int) -> str:
+    """Combined fingerprints of every year up to ``year`` (inputs of cross-year steps)."""
+    return combine(*(f"{y}={fp}" for y, fp in sorted(fingerprints.items()) if y <= year))
+
+
+def table_digest(con: duckdb.DuckDBPyConnection, table: str, years: Sequence[int] | None = None) -> str:
+    """Order-independent digest of a table's rows (of ``years`` when given; '' if the table is absent).
+
+    ``table`` is a constant identifier chosen by the caller, never user input.
+    """
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchone()[0]
+    if not exists:
+        return ""
+    if years is None:
+        n, h = con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchone()
+    else:
+        n, h = con.execute(
+            f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t WHERE list_contains(?::INTEGER[], t.year)",
+            [list(years)],
+        ).fetchone()
+    return f"{n}:{h}"

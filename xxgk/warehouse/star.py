@@ -176,36 +176,64 @@ def star_fingerprints(
     return {y: combine(digests.get(y, ""), common) for y in years}
 
 
+_REPORT_STATE_DDL = """
+-- One row per report in the star schema: the fingerprint of what its rows were built from (the
+-- resolved report, the registry aliases, the code). A report whose fingerprint did not change keeps
+-- its rows: a re-run after 1 % of the files changed rewrites 1 % of the facts.
+CREATE TABLE IF NOT EXISTS star_report_state (
+    report_id   VARCHAR PRIMARY KEY,
+    fingerprint VARCHAR NOT NULL
+)
+"""
+
+_STAR_TABLES = ("fact_application", "fact_proactive_disclosure", "fact_review_litigation", "report_text", "dim_report")
+
+
 def build_star(
     con: duckdb.DuckDBPyConnection, years: Sequence[int], year_range: tuple[int, int] | None = None
 ) -> dict[str, int]:
-    """Rebuild dim_report, facts and report_text for report ``years``.
+    """Bring dim_report, facts and report_text of report ``years`` up to date with staging.
 
-    Reports whose year is unknown, or outside ``year_range`` (the partitioned years), belong to no
-    partition: they are rebuilt with every slice so they are never lost from view.
+    Incremental: only reports that are new, changed (content, paths, manifest values, parser version,
+    aliases, code) or gone are deleted and inserted; ``is_current`` is recomputed for the whole slice
+    and updated where it changed. Reports whose year is unknown, or outside ``year_range`` (the
+    partitioned years), belong to no partition: they are part of every slice so they are never lost.
     """
+    from xxgk.warehouse.build_state import code_digest, combine
+
     lo, hi = year_range or (min(years), max(years))
     in_slice = "(year IN (SELECT unnest(?::INTEGER[])) OR year IS NULL OR year < ? OR year > ?)"
     params = [list(years), lo, hi]
-    reports = con.execute(f"SELECT * FROM ({_RESOLVED_SQL}) WHERE {in_slice}", params).df()
-    reports = _enrich(con, reports, _registry_aliases(con))
+    aliases = _registry_aliases(con)
+    common = combine(sorted(aliases.items()), code_digest("template", "agencies", "warehouse/star.py"))
+    reports = con.execute(
+        f"SELECT *, md5(concat_ws('|', {_FINGERPRINT_ROW}, ?::VARCHAR)) AS row_fp "
+        f"FROM ({_RESOLVED_SQL}) WHERE {in_slice}",
+        [common, *params],
+    ).df()
+    reports = _enrich(con, reports, aliases)
+    con.execute(_REPORT_STATE_DDL)
     con.execute("BEGIN")
     con.register("resolved", reports)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE slice AS SELECT report_id FROM dim_report WHERE {in_slice}", params
+        """
+        CREATE OR REPLACE TEMP TABLE _star_changed AS
+        SELECT r.report_id FROM resolved r
+        LEFT JOIN star_report_state s ON s.report_id = r.report_id AND s.fingerprint = r.row_fp
+        LEFT JOIN dim_report d ON d.report_id = r.report_id
+        WHERE s.report_id IS NULL OR d.report_id IS NULL
+        """
     )
-    con.execute("INSERT INTO slice SELECT report_id FROM resolved")
-    for table in (
-        "fact_application",
-        "fact_proactive_disclosure",
-        "fact_review_litigation",
-        "report_text",
-        "dim_report",
-    ):
-        con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM slice)")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE slice AS SELECT report_id FROM dim_report WHERE {in_slice} "
+        "AND report_id NOT IN (SELECT report_id FROM resolved) UNION SELECT report_id FROM _star_changed",
+        params,
+    )
+    for table in (*_STAR_TABLES, "star_report_state"):
+        con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM slice)")  # constant names
     con.execute(
         """
-        INSERT INTO dim_report
+        CREATE OR REPLACE TEMP TABLE _star_ranked AS
         SELECT report_id, sha256, source_file, source_files, media, encoding, title, agency_key, agency,
                region, province, city, county, level, sector, kind, year, format_version, expected_version,
                format_mismatch, scope, published_date, published_date_source, metadata_sources,
@@ -218,11 +246,24 @@ def build_star(
         """
     )
     con.execute(
+        "INSERT INTO dim_report SELECT * FROM _star_ranked WHERE report_id IN (SELECT report_id FROM _star_changed)"
+    )
+    con.execute(
+        """
+        UPDATE dim_report SET is_current = k.is_current FROM _star_ranked k
+        WHERE dim_report.report_id = k.report_id AND dim_report.is_current <> k.is_current
+        """
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _star_new AS SELECT r.* FROM resolved r "
+        "WHERE r.report_id IN (SELECT report_id FROM _star_changed)"
+    )
+    con.execute(
         """
         INSERT INTO fact_application
         SELECT r.report_id, r.agency_key, r.year, dc.category_key, apt.applicant_type_key, c.row_code,
                c.col_code, c.value, c.raw_text, c.is_blank, c.marker, c.confidence
-        FROM resolved r JOIN stg_cell c USING (sha256)
+        FROM _star_new r JOIN stg_cell c USING (sha256)
         LEFT JOIN dim_category dc ON dc.format_version = r.format_version AND dc.table_code = 'T3'
              AND dc.row_code = c.row_code
         LEFT JOIN dim_applicant_type apt ON apt.col_code = c.col_code
@@ -234,7 +275,7 @@ def build_star(
         INSERT INTO fact_proactive_disclosure
         SELECT r.report_id, r.agency_key, r.year, dc.category_key, c.row_code, c.col_code, c.value, c.unit,
                c.raw_text, c.is_blank, c.marker, c.confidence
-        FROM resolved r JOIN stg_cell c USING (sha256)
+        FROM _star_new r JOIN stg_cell c USING (sha256)
         LEFT JOIN dim_category dc ON dc.format_version = r.format_version AND dc.table_code = 'T2'
              AND dc.row_code = c.row_code
         WHERE c.table_code = 'T2'
@@ -245,26 +286,23 @@ def build_star(
         INSERT INTO fact_review_litigation
         SELECT r.report_id, r.agency_key, r.year, dc.category_key, c.row_code, c.col_code, c.value,
                c.raw_text, c.is_blank, c.marker, c.confidence
-        FROM resolved r JOIN stg_cell c USING (sha256)
+        FROM _star_new r JOIN stg_cell c USING (sha256)
         LEFT JOIN dim_category dc ON dc.format_version = coalesce(r.format_version, '2021')
              AND dc.table_code = 'T4' AND dc.row_code = c.row_code
         WHERE c.table_code = 'T4'
         """
     )
     con.execute(
-        "INSERT INTO report_text SELECT r.report_id, t.section, t.text FROM resolved r JOIN stg_text t USING (sha256)"
+        "INSERT INTO report_text SELECT r.report_id, t.section, t.text FROM _star_new r JOIN stg_text t USING (sha256)"
     )
+    con.execute("INSERT INTO star_report_state SELECT report_id, row_fp FROM _star_new")
     con.unregister("resolved")
     _rebuild_dim_agency(con)
     con.execute("COMMIT")
-    return {
-        "reports": len(reports),
-        "cells": int(
-            con.execute(
-                "SELECT count(*) FROM report_cells WHERE report_id IN (SELECT report_id FROM slice)"
-            ).fetchone()[0]
-        ),
-    }
+    rebuilt, cells = con.execute("SELECT count(*), coalesce(sum(n_cells), 0) FROM _star_new").fetchone()
+    for name in ("_star_new", "_star_ranked", "_star_changed"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")  # constant names
+    return {"reports": len(reports), "reports_rebuilt": int(rebuilt), "cells_rebuilt": int(cells)}
 
 
 _CLASS_CACHE_DDL = """
