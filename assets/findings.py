@@ -12,6 +12,7 @@ from pipelines.resources import WarehouseResource
 from xxgk.rules.aggregates import refresh_aggregates
 from xxgk.rules.catalogue import DEFAULT_PATH
 from xxgk.rules.evaluate import run_rules
+from xxgk.rules.reviews import ensure_reviews
 from xxgk.rules.store import write_run
 from xxgk.warehouse import build_state
 
@@ -53,6 +54,7 @@ FINDINGS_SPECS = [
 def findings_fingerprints(con: duckdb.DuckDBPyConnection, years: list[int]) -> dict[int, str]:
     """Per year, what the rules read: the star schema of that year and every earlier one (previous-year
     and history rules), the rule code and catalogue, and the review decisions (the aggregates)."""
+    ensure_reviews(con)  # an absent table and an empty one are the same input
     star = build_state.recorded_all(con, "star")
     catalogue = build_state.file_digest(os.environ.get("XXGK_RULES_PATH") or DEFAULT_PATH)
     code = build_state.code_digest("rules", "template")

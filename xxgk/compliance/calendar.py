@@ -24,7 +24,7 @@ from xxgk.agencies import normalize_agency_name
 from xxgk.compliance.deadlines import deadline_for
 from xxgk.compliance.registry import Registry, alias_map, classify_period
 from xxgk.regions import gazetteer
-from xxgk.warehouse.star import agency_key
+from xxgk.warehouse.star import _classified, _key_of_canonical, agency_key
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -113,9 +113,12 @@ def build_registry_tables(con: duckdb.DuckDBPyConnection, reg: Registry) -> dict
         sql = "SELECT DISTINCT agency FROM dim_report WHERE agency IS NOT NULL"
         names = [r[0] for r in con.execute(sql).fetchall()]
         by_key = dict(con.execute("SELECT agency_key, canonical_name FROM dim_agency_registry").fetchall())
+        # names printed in reports: normalized through the name cache (one classifier call per new name)
+        canonical = _classified(con, names)
         for n in names:
-            key = agency_key(n, aliases)
-            rows.append((n, normalize_agency_name(n), key, by_key.get(key), "report"))
+            norm = canonical[n][0]
+            key = _key_of_canonical(norm, aliases)
+            rows.append((n, norm, key, by_key.get(key), "report"))
         df = pd.DataFrame(rows, columns=["alias", "alias_norm", "agency_key", "canonical_name", "source"])
         df = df.drop_duplicates(["alias", "agency_key"])
         con.register("_c_alias", df)
