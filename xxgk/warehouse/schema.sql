@@ -60,8 +60,10 @@ CREATE TABLE IF NOT EXISTS stg_cell (
     marker      VARCHAR,
     unit        VARCHAR,
     confidence  DOUBLE NOT NULL,
-    alternatives DOUBLE[],
-    PRIMARY KEY (sha256, table_code, row_code, col_code)
+    alternatives DOUBLE[]
+    -- grain (sha256, table_code, row_code, col_code): no PRIMARY KEY on purpose — an ART index on
+    -- ~200 cells a report is most of the file and 4x the insert time at national scale; the grain is
+    -- checked when the facts are built (xxgk/warehouse/star.py) and by tests/test_warehouse_grain.py.
 );
 
 -- One row per (file content, section) of narrative text; section 'ALL' is the whole plain text.
@@ -192,8 +194,8 @@ CREATE TABLE IF NOT EXISTS fact_application (
     raw_text           VARCHAR,
     is_blank           BOOLEAN NOT NULL,
     marker             VARCHAR,
-    confidence         DOUBLE NOT NULL,
-    PRIMARY KEY (report_id, row_code, col_code)
+    confidence         DOUBLE NOT NULL
+    -- grain (report_id, row_code, col_code), checked by build_star; no index (see stg_cell)
 );
 
 -- T2: one row per (report, T2 item row, column).
@@ -209,8 +211,8 @@ CREATE TABLE IF NOT EXISTS fact_proactive_disclosure (
     raw_text      VARCHAR,
     is_blank      BOOLEAN NOT NULL,
     marker        VARCHAR,
-    confidence    DOUBLE NOT NULL,
-    PRIMARY KEY (report_id, row_code, col_code)
+    confidence    DOUBLE NOT NULL
+    -- grain (report_id, row_code, col_code), checked by build_star; no index (see stg_cell)
 );
 
 -- T4: one row per (report, block, column): 15 per report.
@@ -225,8 +227,8 @@ CREATE TABLE IF NOT EXISTS fact_review_litigation (
     raw_text      VARCHAR,
     is_blank      BOOLEAN NOT NULL,
     marker        VARCHAR,
-    confidence    DOUBLE NOT NULL,
-    PRIMARY KEY (report_id, row_code, col_code)
+    confidence    DOUBLE NOT NULL
+    -- grain (report_id, row_code, col_code), checked by build_star; no index (see stg_cell)
 );
 
 -- One row per (report, section) of narrative text ('ALL' = whole text).

@@ -295,6 +295,7 @@ def build_star(
     con.execute(
         "INSERT INTO report_text SELECT r.report_id, t.section, t.text FROM _star_new r JOIN stg_text t USING (sha256)"
     )
+    _check_fact_grain(con)
     con.execute("INSERT INTO star_report_state SELECT report_id, row_fp FROM _star_new")
     con.unregister("resolved")
     _rebuild_dim_agency(con)
@@ -303,6 +304,22 @@ def build_star(
     for name in ("_star_new", "_star_ranked", "_star_changed"):
         con.execute(f"DROP TABLE IF EXISTS {name}")  # constant names
     return {"reports": len(reports), "reports_rebuilt": int(rebuilt), "cells_rebuilt": int(cells)}
+
+
+class GrainError(RuntimeError):
+    """A fact table would hold two rows for one (report, row, column)."""
+
+
+def _check_fact_grain(con: duckdb.DuckDBPyConnection) -> None:
+    """The fact tables carry no index (see schema.sql): check their grain on the rows just inserted."""
+    for table in ("fact_application", "fact_proactive_disclosure", "fact_review_litigation"):
+        dup = con.execute(
+            f"SELECT report_id, row_code, col_code FROM {table} "  # constant names
+            "WHERE report_id IN (SELECT report_id FROM _star_new) GROUP BY ALL HAVING count(*) > 1 LIMIT 3"
+        ).fetchall()
+        if dup:
+            con.execute("ROLLBACK")
+            raise GrainError(f"{table}: several rows for (report_id, row_code, col_code) {dup}")
 
 
 _CLASS_CACHE_DDL = """
