@@ -72,6 +72,23 @@ def test_zero_table_against_narrative_counts(version: str) -> None:
     assert {tuple(c) for c in f["cells"]} == {("T3:*", "TEXT:S1"), ("T4:*", "TEXT:S1")}
 
 
+def test_cells_printed_but_unread_make_zero_rules_incomplete_not_fail() -> None:
+    """A glued row the parser could not split (value NULL, not blank) is not known to be zero."""
+    from xxgk.rules.evaluate import run_rules
+    from xxgk.rules.fixtures import build_warehouse
+
+    rep = report("u", "2021", changes=_zero("2021"), text={"S1": S1.format(n=12, c=11, r=2, s=0)})
+    con = build_warehouse([rep])
+    con.execute(
+        "UPDATE report_cells SET value = NULL, is_blank = FALSE, raw_text = '1200012' "
+        "WHERE table_code = 'T3' AND row_code = '1'"
+    )
+    f = run_rules(con).findings
+    t3 = f[(f.rule_id == "P-ZERO-NARRATIVE") & f.cells.map(lambda c: "T3:*" in c)]
+    assert t3.status.tolist() == ["incomplete"]
+    assert f[f.rule_id == "P-ZERO"].status.tolist() == ["incomplete"]
+
+
 @pytest.mark.parametrize("version", ["2019", "2021"])
 def test_narrative_counts_clean_and_dirty(version: str) -> None:
     cells = clean_cells(version)

@@ -35,6 +35,12 @@ WITH rowtot AS (
            count(*) AS n_cells,
            count(*) FILTER (WHERE value = 0) AS n_zero,
            count(*) FILTER (WHERE value IS NULL AND marker IS NULL) AS n_blank,
+           -- printed but not read (ambiguous glued digits, unreadable text): not known to be zero
+           count(*) FILTER (WHERE value IS NULL AND marker IS NULL AND NOT is_blank) AS n_unread,
+           count(*) FILTER (WHERE table_code = 'T3' AND value IS NULL AND marker IS NULL AND NOT is_blank)
+               AS t3_unread,
+           count(*) FILTER (WHERE table_code = 'T4' AND value IS NULL AND marker IS NULL AND NOT is_blank)
+               AS t4_unread,
            count(*) FILTER (WHERE value IS NULL AND marker IS NOT NULL) AS n_marker,
            count(*) FILTER (WHERE value <> 0) AS n_nonzero,
            count(*) FILTER (WHERE table_code = 'T3') AS t3_cells,

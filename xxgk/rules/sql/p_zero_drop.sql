@@ -8,7 +8,7 @@ WITH hist AS (
     GROUP BY r.report_id
 )
 SELECT k.report_id, 'P-ZERO-DROP' AS rule_id, 'X' AS sheet, 'T2:*,T3:*,T4:*' AS cells,
-       CASE WHEN h.report_id IS NOT NULL THEN 'fail' ELSE 'pass' END AS status,
+       CASE WHEN h.report_id IS NULL THEN 'pass' WHEN k.n_unread > 0 THEN 'incomplete' ELSE 'fail' END AS status,
        h.max_nonzero::DOUBLE AS expected, k.n_nonzero::DOUBLE AS actual,
        CASE WHEN h.report_id IS NOT NULL THEN 'all zero/blank (' || k.n_zero || ' printed 0, '
             || (k.n_blank + k.n_marker) || ' blank) after ' || h.max_nonzero || ' non-zero cells in an earlier year (last '

@@ -8,7 +8,7 @@ WITH k AS (
     FROM _rx_key k JOIN _rx_narr n ON n.report_id = k.report_id
 )
 SELECT report_id, 'P-ZERO-NARRATIVE' AS rule_id, 'X' AS sheet, 'T3:*,TEXT:S1' AS cells,
-       CASE WHEN t3_key_rows < 3 THEN 'incomplete' ELSE 'fail' END AS status,
+       CASE WHEN t3_key_rows < 3 OR t3_unread > 0 THEN 'incomplete' ELSE 'fail' END AS status,
        t3_cited AS expected, 0::DOUBLE AS actual,
        'T3 ' || t3_zero || ' cells printed 0, ' || (t3_cells - t3_zero) || ' blank'
            || CASE WHEN t3_key_rows < 3 THEN ' (rows 1 / 3.7 / 4 not all parsed)' ELSE '' END
@@ -18,7 +18,7 @@ SELECT report_id, 'P-ZERO-NARRATIVE' AS rule_id, 'X' AS sheet, 'T3:*,TEXT:S1' AS
 FROM k WHERE t3_cells > 0 AND t3_cited > 0 AND t3_nonzero = 0
 UNION ALL
 SELECT report_id, 'P-ZERO-NARRATIVE', 'X', 'T4:*,TEXT:S1',
-       'fail',
+       CASE WHEN t4_unread > 0 THEN 'incomplete' ELSE 'fail' END,
        coalesce(review, 0) + coalesce(suit, 0), 0::DOUBLE,
        'T4 ' || t4_zero || ' cells printed 0, ' || (t4_cells - t4_zero) || ' blank; narrative "'
            || concat_ws(' / ', nullif(review_q, ''), nullif(suit_q, '')) || '"',
