@@ -6,13 +6,17 @@
 -- remaining sentences, at least 5 of them).
 WITH num AS (
     SELECT p.report_id, p.prev_report_id, p.prev_year,
-           count(*) AS n_common,
-           count(*) FILTER (WHERE cur.value = prev.value) AS n_equal,
-           count(*) FILTER (WHERE cur.value <> 0) AS n_nonzero
+           count(*) FILTER (WHERE cur.value IS NOT NULL AND prev.value IS NOT NULL) AS n_common,
+           count(*) FILTER (WHERE cur.value IS NOT NULL AND prev.value IS NOT NULL AND cur.value = prev.value)
+               AS n_equal,
+           count(*) FILTER (WHERE cur.value IS NOT NULL AND prev.value IS NOT NULL AND cur.value <> 0) AS n_nonzero,
+           -- a cell printed but not read (ambiguous glued digits) in either year: equal only if printed alike
+           count(*) FILTER (WHERE ((cur.value IS NULL AND NOT cur.is_blank AND cur.marker IS NULL)
+                                   OR (prev.value IS NULL AND NOT prev.is_blank AND prev.marker IS NULL))
+                                  AND cur.raw_text IS DISTINCT FROM prev.raw_text) AS n_unread_diff
     FROM _rx_prev p
-    JOIN _rx_cells cur ON cur.report_id = p.report_id AND cur.value IS NOT NULL
+    JOIN _rx_cells cur ON cur.report_id = p.report_id
     JOIN _rx_cells prev ON prev.report_id = p.prev_report_id AND prev.cell_code = cur.cell_code
-        AND prev.value IS NOT NULL
     GROUP BY ALL
 ), sent AS (
     SELECT DISTINCT report_id, hash(s) AS h
@@ -70,7 +74,10 @@ WITH num AS (
 )
 SELECT n.report_id, 'X-COPY' AS rule_id, 'X' AS sheet,
        'T2:*,T3:*,T4:*,T2:*@' || n.prev_year || ',T3:*@' || n.prev_year || ',T4:*@' || n.prev_year AS cells,
-       CASE WHEN n.n_common >= 10 AND n.n_equal = n.n_common AND n.n_nonzero > 0 THEN 'fail' ELSE 'pass' END AS status,
+       CASE WHEN n.n_common >= 10 AND n.n_equal = n.n_common AND n.n_nonzero > 0
+            -- cells printed but not read in either report: identity is not known
+            THEN CASE WHEN n.n_unread_diff > 0 THEN 'incomplete' ELSE 'fail' END
+            ELSE 'pass' END AS status,
        n.n_common::DOUBLE AS expected, n.n_equal::DOUBLE AS actual,
        n.n_equal || ' of ' || n.n_common || ' numbers identical to report ' || n.prev_report_id || ' ('
            || n.prev_year || ')' AS evidence,
