@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,17 @@ from pathlib import Path
 import duckdb
 
 _LOCK_RETRY_SECONDS = 60.0
+# DuckDB takes up to 80 % of the machine's memory by default and keeps it; pipeline steps run side by
+# side, so each connection gets a budget and spills to disk beyond it (XXGK_DUCKDB_MEMORY_MB overrides).
+_DEFAULT_MEMORY_MB = 1024
+
+
+def memory_limit_mb() -> int:
+    """The memory budget of one warehouse connection, in MB."""
+    try:
+        return max(64, int(os.environ.get("XXGK_DUCKDB_MEMORY_MB") or _DEFAULT_MEMORY_MB))
+    except ValueError:
+        return _DEFAULT_MEMORY_MB
 
 
 def schema_sql() -> str:
@@ -39,6 +51,7 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
                 raise
             time.sleep(0.5)
     try:
+        con.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")  # an int: nothing to escape
         if not read_only:
             apply_schema(con)
         yield con
