@@ -8,6 +8,7 @@ an index of agencies, each with a page of its yearly figures and findings.
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import html
@@ -221,8 +222,8 @@ def _csv_rows_link(columns: Sequence[str], rows: Sequence[tuple], name: str) -> 
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
     w.writerows(rows)
-    # every byte percent-encoded: 20x faster than urllib's quote, and any reader's unquote decodes it
-    uri = "data:text/csv;charset=utf-8,%" + ("\ufeff" + buf.getvalue()).encode("utf-8").hex("%")
+    # base64: 20x faster than urllib's quote and 2x smaller than percent-encoded Chinese text
+    uri = "data:text/csv;charset=utf-8;base64," + base64.b64encode(("\ufeff" + buf.getvalue()).encode()).decode()
     return f'<a class="csv" download="{html.escape(name)}.csv" href="{html.escape(uri)}">⬇ CSV ({len(rows)} rows)</a>'
 
 
