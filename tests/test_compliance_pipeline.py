@@ -99,9 +99,9 @@ def test_every_missing_report_found_none_invented(warehouse: dict) -> None:
 
 
 def _name(r) -> str:
-    """The name the report prints (aggregates are titled with the bare region name)."""
-    name = RENAMED_TO if (r.agency.name, r.year) == (RENAMED_FROM, 2021) else r.agency.name
-    return name.removesuffix("人民政府") if r.agency.scope == "aggregate" else name
+    """The agency name read from the report (an aggregate titled with the bare region name is its
+    people's government's report: 海安市2019年… → 海安市人民政府)."""
+    return RENAMED_TO if (r.agency.name, r.year) == (RENAMED_FROM, 2021) else r.agency.name
 
 
 def _dated(r) -> bool:
