@@ -41,7 +41,6 @@ from xxgk.compliance.findings import RULE_IDS as COMPLIANCE_RULE_IDS
 from xxgk.rules.catalogue import DEFAULT_PATH, load_catalogue
 from xxgk.rules.gx_validation import ValidationSummary, findings_integrity_expectations, validate_frame, validate_rules
 from xxgk.rules.store import ensure_tables
-from xxgk.settings import Settings
 from xxgk.warehouse import build_state
 
 # target asset key -> the sheets whose rules it owns (X = cross-table, cross-year and narrative rules)
@@ -52,12 +51,6 @@ CHECK_TARGETS: Mapping[str, tuple[str, ...]] = {
     "check_findings": ("X",),
 }
 SEVERITY_GROUPS: Mapping[str, tuple[str, ...]] = {"error": ("E",), "warn": ("W", "I")}
-
-
-def default_docs_dir() -> Path:
-    """Where Data Docs go: ``$XXGK_DATA_DOCS_DIR``, else ``data_docs/`` beside the published outputs."""
-    explicit = os.environ.get("XXGK_DATA_DOCS_DIR")
-    return Path(explicit) if explicit else Settings.from_env().published_dir / "data_docs"
 
 
 def _docs_base(context: AssetCheckExecutionContext) -> Path:

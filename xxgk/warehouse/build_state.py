@@ -75,21 +75,6 @@ def record(con: duckdb.DuckDBPyConnection, step: str, fingerprints: Mapping[int,
     )
 
 
-def forget(con: duckdb.DuckDBPyConnection, step: str, years: Sequence[int]) -> None:
-    ensure(con)
-    con.execute("DELETE FROM build_state WHERE step = ? AND list_contains(?::INTEGER[], year)", [step, list(years)])
-
-
-def warehouse_state(con: duckdb.DuckDBPyConnection) -> str:
-    """Fingerprint of everything recorded (all steps, all years): what a publish would publish."""
-    ensure(con)
-    row = con.execute(
-        "SELECT coalesce(string_agg(step || ':' || year || ':' || fingerprint, ',' ORDER BY step, year), '') "
-        "FROM build_state WHERE step <> 'published'"
-    ).fetchone()
-    return combine(row[0])
-
-
 def recorded_all(con: duckdb.DuckDBPyConnection, step: str) -> dict[int, str]:
     """Every year's recorded fingerprint of ``step``."""
     ensure(con)
