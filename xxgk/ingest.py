@@ -12,26 +12,14 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xxgk.parsing.model import PARSER_VERSION, ParsedReport, ParseIssue
+from xxgk.parsing.model import PARSER_VERSION, ParsedCell, ParsedReport, ParseIssue
 
 
 class ParseTimeout(Exception):
     """Parsing one file took longer than the configured budget."""
-
-
-@dataclass
-class StagedReport:
-    """The staging rows of one file content."""
-
-    sha256: str
-    report: dict[str, Any]
-    cells: list[dict[str, Any]] = field(default_factory=list)
-    texts: list[dict[str, Any]] = field(default_factory=list)
-    issues: list[dict[str, Any]] = field(default_factory=list)
 
 
 @contextmanager
@@ -101,71 +89,108 @@ def error_id(*parts: object) -> str:
     return hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:20]
 
 
-def stage_report(sha256: str, rel_path: str, report: ParsedReport) -> StagedReport:
-    """Flatten a ParsedReport into the rows of stg_report, stg_cell, stg_text and ingest_errors."""
-    n_ambiguous = sum(1 for c in report.cells if c.alternatives)
-    staged = StagedReport(
-        sha256=sha256,
-        report={
-            "sha256": sha256,
-            "parser_version": PARSER_VERSION,
-            "media": report.media,
-            "encoding": report.encoding,
-            "title": report.title,
-            "agency": report.agency,
-            "region": report.region,
-            "province": report.province,
-            "city": report.city,
-            "county": report.county,
-            "year": report.year,
-            "format_version": report.format_version,
-            "scope": report.scope,
-            "published_date": report.published_date,
-            "published_date_source": report.published_date_source,
-            "metadata_sources": json.dumps(report.metadata_sources, ensure_ascii=False, sort_keys=True),
-            "parse_status": report.status,
-            "n_cells": len(report.cells),
-            "n_ambiguous": n_ambiguous,
-        },
-    )
-    seen: set[tuple[str, str, str]] = set()
-    for c in report.cells:
-        key = (c.table_code, c.row_code, c.col_code)
-        if key in seen:
-            staged.issues.append(
-                _issue_row(
-                    sha256,
-                    rel_path,
-                    ParseIssue(
-                        "cells", "warning", "duplicate_cell", f"cell {c.code} read twice; first kept", c.code
-                    ),
-                )
-            )
-            continue
-        seen.add(key)
-        staged.cells.append(
-            {
-                "sha256": sha256,
-                "table_code": c.table_code,
-                "row_code": c.row_code,
-                "col_code": c.col_code,
-                "raw_text": c.raw_text,
-                "value": c.value,
-                "is_blank": c.is_blank,
-                "marker": c.marker,
-                "unit": c.unit,
-                "confidence": float(c.confidence),
-                "alternatives": [float(a) for a in c.alternatives] or None,
-            }
-        )
-    if report.text:
-        staged.texts.append({"sha256": sha256, "section": "ALL", "text": report.text})
-    for section, text in sorted(report.narrative.items()):
-        if section != "ALL":
-            staged.texts.append({"sha256": sha256, "section": section, "text": text})
-    for issue in report.issues:
-        staged.issues.append(_issue_row(sha256, rel_path, issue))
-    return staged
+#: Columns of the staging tables, in the order of their Parquet schemas (xxgk.warehouse.shards).
+STAGING_COLUMNS: dict[str, tuple[str, ...]] = {
+    "stg_report": (
+        "sha256", "parser_version", "media", "encoding", "title", "agency", "region", "province", "city",
+        "county", "year", "format_version", "scope", "published_date", "published_date_source",
+        "metadata_sources", "parse_status", "n_cells", "n_ambiguous",
+    ),
+    "stg_cell": (
+        "sha256", "table_code", "row_code", "col_code", "raw_text", "value", "is_blank", "marker", "unit",
+        "confidence", "alternatives",
+    ),
+    "stg_text": ("sha256", "section", "text"),
+    "ingest_errors": ("error_id", "source_file", "sha256", "stage", "severity", "code", "message", "location"),
+}  # fmt: skip
+
+
+class StagingBatch:
+    """The staging rows of several reports, column by column (one list per column of each table).
+
+    Columnar so a batch becomes an Arrow table without a dict per row: a report has ~200 cells.
+    """
+
+    def __init__(self) -> None:
+        self.columns: dict[str, dict[str, list[Any]]] = {
+            table: {col: [] for col in cols} for table, cols in STAGING_COLUMNS.items()
+        }
+        self.reports = 0
+
+    def rows(self, table: str) -> int:
+        return len(self.columns[table][STAGING_COLUMNS[table][0]])
+
+    def clear(self) -> None:
+        for cols in self.columns.values():
+            for values in cols.values():
+                values.clear()
+        self.reports = 0
+
+    def add(self, sha256: str, rel_path: str, report: ParsedReport) -> None:
+        """Append the rows of one report (stg_report, stg_cell, stg_text, ingest_errors)."""
+        self.reports += 1
+        cells = report.cells
+        r = self.columns["stg_report"]
+        for col, value in (
+            ("sha256", sha256),
+            ("parser_version", PARSER_VERSION),
+            ("media", report.media),
+            ("encoding", report.encoding),
+            ("title", report.title),
+            ("agency", report.agency),
+            ("region", report.region),
+            ("province", report.province),
+            ("city", report.city),
+            ("county", report.county),
+            ("year", report.year),
+            ("format_version", report.format_version),
+            ("scope", report.scope),
+            ("published_date", report.published_date),
+            ("published_date_source", report.published_date_source),
+            ("metadata_sources", json.dumps(report.metadata_sources, ensure_ascii=False, sort_keys=True)),
+            ("parse_status", report.status),
+            ("n_cells", len(cells)),
+            ("n_ambiguous", sum(1 for c in cells if c.alternatives)),
+        ):
+            r[col].append(value)
+        issues: list[ParseIssue] = []
+        keys = [(c.table_code, c.row_code, c.col_code) for c in cells]
+        if len(set(keys)) != len(keys):  # a cell read twice: the first is kept, the others reported
+            seen: set[tuple[str, str, str]] = set()
+            kept: list[ParsedCell] = []
+            for c, key in zip(cells, keys, strict=True):
+                if key in seen:
+                    msg = f"cell {c.code} read twice; first kept"
+                    issues.append(ParseIssue("cells", "warning", "duplicate_cell", msg, c.code))
+                    continue
+                seen.add(key)
+                kept.append(c)
+            cells = kept
+        c_ = self.columns["stg_cell"]
+        c_["sha256"].extend([sha256] * len(cells))
+        c_["table_code"].extend([c.table_code for c in cells])
+        c_["row_code"].extend([c.row_code for c in cells])
+        c_["col_code"].extend([c.col_code for c in cells])
+        c_["raw_text"].extend([c.raw_text for c in cells])
+        c_["value"].extend([c.value for c in cells])
+        c_["is_blank"].extend([c.is_blank for c in cells])
+        c_["marker"].extend([c.marker for c in cells])
+        c_["unit"].extend([c.unit for c in cells])
+        c_["confidence"].extend([float(c.confidence) for c in cells])
+        c_["alternatives"].extend([[float(a) for a in c.alternatives] if c.alternatives else None for c in cells])
+        texts: list[tuple[str, str]] = []
+        if report.text:
+            texts.append(("ALL", report.text))
+        texts += [(section, text) for section, text in sorted(report.narrative.items()) if section != "ALL"]
+        t = self.columns["stg_text"]
+        for section, text in texts:
+            t["sha256"].append(sha256)
+            t["section"].append(section)
+            t["text"].append(text)
+        e = self.columns["ingest_errors"]
+        for issue in (*issues, *report.issues):
+            for col, value in _issue_row(sha256, rel_path, issue).items():
+                e[col].append(value)
 
 
 def _issue_row(sha256: str | None, rel_path: str, issue: ParseIssue) -> dict[str, Any]:

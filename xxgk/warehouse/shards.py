@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from xxgk.inbox import InboxScan, scan_inbox, sha256_file
-from xxgk.ingest import error_id, media_from_name, read_and_parse, stage_report
+from xxgk.ingest import StagingBatch, error_id, media_from_name, read_and_parse
 from xxgk.parsing.model import PARSER_VERSION
 
 MAX_SHARD_FILES = 5000
@@ -272,27 +272,24 @@ def parse_shard(spec: ShardSpec) -> dict[str, int]:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", schema) for name, schema in STG_SCHEMAS.items()}
-    buffers: dict[str, list[dict]] = {name: [] for name in STG_TABLES}
+    batch = StagingBatch()
     counts = dict.fromkeys(STG_TABLES, 0)
 
     def flush() -> None:
-        for name, rows in buffers.items():
-            if rows:
-                writers[name].write_table(pa.Table.from_pylist(rows, schema=STG_SCHEMAS[name]))
-                counts[name] += len(rows)
-                rows.clear()
+        for name, schema in STG_SCHEMAS.items():
+            n = batch.rows(name)
+            if n:
+                writers[name].write_table(_arrow_table(batch.columns[name], schema))
+                counts[name] += n
+        batch.clear()
 
     try:
-        for i, (sha, rel, abs_path) in enumerate(spec.items, start=1):
+        for sha, rel, abs_path in spec.items:
             report = read_and_parse(
                 Path(abs_path), rel, max_bytes=spec.max_file_bytes, seconds=spec.parse_seconds
             )
-            staged = stage_report(sha, rel, report)
-            buffers["stg_report"].append(staged.report)
-            buffers["stg_cell"].extend(staged.cells)
-            buffers["stg_text"].extend(staged.texts)
-            buffers["ingest_errors"].extend(staged.issues)
-            if i % _FLUSH_REPORTS == 0:
+            batch.add(sha, rel, report)
+            if batch.reports >= _FLUSH_REPORTS:
                 flush()
         flush()
     finally:
@@ -301,6 +298,14 @@ def parse_shard(spec: ShardSpec) -> dict[str, int]:
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)  # a shard folder without .tmp is complete
     return counts
+
+
+def _arrow_table(columns: dict[str, list], schema: pa.Schema) -> pa.Table:
+    """An Arrow table of ``schema`` from one Python list per column (same names, same order)."""
+    assert tuple(columns) == tuple(schema.names), (tuple(columns), schema.names)
+    return pa.Table.from_arrays(
+        [pa.array(values, type=f.type) for values, f in zip(columns.values(), schema, strict=True)], schema=schema
+    )
 
 
 def _sql_str(path: Path) -> str:

@@ -1,0 +1,37 @@
+"""StagingBatch: a parsed report flattened into columnar staging rows (duplicates, blanks, alternatives)."""
+
+from __future__ import annotations
+
+from xxgk.ingest import STAGING_COLUMNS, StagingBatch
+from xxgk.parsing.model import ParsedCell, ParsedReport, ParseIssue
+from xxgk.warehouse.shards import STG_SCHEMAS, _arrow_table
+
+
+def test_columns_match_the_parquet_schemas() -> None:
+    assert {t: tuple(s.names) for t, s in STG_SCHEMAS.items()} == STAGING_COLUMNS
+
+
+def test_a_report_becomes_rows_first_duplicate_kept_blank_stays_null() -> None:
+    report = ParsedReport(media="html", year=2022, text="全文", narrative={"S1": "一、总体情况", "ALL": "x"})
+    report.cells = [
+        ParsedCell("T3", "1", "NP", "3", 3.0, False),
+        ParsedCell("T3", "1", "TOTAL", "", None, True),
+        ParsedCell("T3", "1", "NP", "4", 4.0, False),  # read twice: the first is kept
+        ParsedCell("T4", "AR", "TOTAL", "12", None, False, confidence=0.3, alternatives=(1.0, 2)),
+    ]
+    report.issues = [ParseIssue("tables", "warning", "missing_table", "table T2 not found", "T2")]
+    batch = StagingBatch()
+    batch.add("ab" * 32, "x/r.html", report)
+    tables = {name: _arrow_table(batch.columns[name], schema).to_pylist() for name, schema in STG_SCHEMAS.items()}
+    (rep,) = tables["stg_report"]
+    assert (rep["n_cells"], rep["n_ambiguous"], rep["year"], rep["parse_status"]) == (4, 1, 2022, "ok")
+    cells = tables["stg_cell"]
+    assert [(c["col_code"], c["value"], c["is_blank"]) for c in cells] == [
+        ("NP", 3.0, False), ("TOTAL", None, True), ("TOTAL", None, False)
+    ]
+    assert cells[0]["alternatives"] is None and cells[2]["alternatives"] == [1.0, 2.0]
+    assert [t["section"] for t in tables["stg_text"]] == ["ALL", "S1"]
+    assert [e["code"] for e in tables["ingest_errors"]] == ["duplicate_cell", "missing_table"]
+    assert tables["ingest_errors"][0]["location"] == "T3:1:NP"
+    batch.clear()
+    assert batch.reports == 0 and all(batch.rows(t) == 0 for t in STAGING_COLUMNS)
