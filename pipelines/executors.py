@@ -13,7 +13,7 @@ from dagster import multiprocess_executor
 local_parallel_executor = multiprocess_executor.configured(
     {
         "max_concurrent": 0,
-        "start_method": {"forkserver": {"preload_modules": ["pipelines.definitions"]}},
+        "start_method": {"forkserver": {"preload_modules": ["pipelines.preload"]}},
     },
     name="local_parallel_executor",
 )
