@@ -1,7 +1,8 @@
 """Executors: parse shards run as parallel steps in separate processes on this machine.
 
-``multiprocess_executor`` with a forkserver that preloads the code location, so a step starts in
-milliseconds instead of re-importing Dagster (~2-3 s per step with ``spawn``). ``max_concurrent``
+``multiprocess_executor`` with a forkserver that preloads the code location and Dagster's storage
+layer (``pipelines.preload``), so a step starts in ~0.15 s instead of re-importing Dagster (~2-3 s
+per step with ``spawn``, ~0.65 s with the code location alone). ``max_concurrent``
 0 means one step per CPU. For more than one machine, swap this for ``dagster_celery``'s or
 ``dagster_k8s``'s executor (README, "Scale"): the job's graph stays the same.
 """
