@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from xxgk.parsing.glued import Choice, Reading, Rule, best_readings, choose, split_run, split_with_blanks
 from xxgk.parsing.model import ParsedCell, ParseIssue
@@ -73,6 +74,18 @@ def _split_unit(text: str) -> tuple[str, str | None]:
     return s, None
 
 
+@lru_cache(maxsize=4096)
+def _direct_reading(texts: tuple[str, ...], rules: tuple[Rule, ...]) -> tuple[tuple[CellValue, ...], Reading] | None:
+    """A row printed one value per cell: its cells and its one Reading (rules counted); None if a cell is
+    not a value. (Cached: rows such as all zeros repeat across reports; the results are immutable.)"""
+    vals = tuple(parse_cell(t) for t in texts)
+    if not all(v.ok for v in vals):
+        return None
+    values = tuple(v.value for v in vals)
+    ok = sum(1 for r in rules if r.holds(values))
+    return vals, Reading(values, tuple(v.marker for v in vals), texts, 0, ok, len(rules))
+
+
 def _read_row(
     cap: RowCapture,
     columns: tuple[str, ...],
@@ -86,12 +99,9 @@ def _read_row(
     k = len(columns)
     texts = _trim(cap.cells, k)
     if len(texts) == k:
-        vals = [parse_cell(t) for t in texts]
-        if all(v.ok for v in vals):  # _direct, with the rules counted in the same Reading
-            values = tuple(v.value for v in vals)
-            ok = sum(1 for r in rules if r.holds(values))
-            reading = Reading(values, tuple(v.marker for v in vals), tuple(texts), 0, ok, len(rules))
-            return _Row(cap, columns, [reading], direct=vals)
+        got = _direct_reading(tuple(texts), tuple(rules))
+        if got is not None:
+            return _Row(cap, columns, [got[1]], direct=list(got[0]))
     where = f"{cap.table} row {cap.row}" + (f" ({cap.location})" if cap.location else "")
     joined = " ".join(t for t in texts if t.strip())
     if not joined:
@@ -325,18 +335,23 @@ def resolve_t3(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> li
     balance_rule = not unknown.intersection(("1", "2", "3.7", "4"))
 
     def score(assign: dict[str, Reading]) -> tuple[int, int]:
+        # per standard column: Σ leaves == 3.7 and 1 + 2 == 3.7 + 4 (absent, blank or marker count as 0)
         ok = total = 0
-        for i in std_idx:
-            def v(code: str, i: int = i) -> float:
-                x = assign[code].values[i] if code in assign else None
-                return 0.0 if x is None else x
-
-            if sum_rule and "3.7" in assign and leaves:
-                total += 1
-                ok += sum(v(c) for c in leaves) == v("3.7")
-            if balance_rule and all(c in assign for c in ("1", "2", "3.7", "4")):
-                total += 1
-                ok += v("1") + v("2") == v("3.7") + v("4")
+        if sum_rule and leaves and "3.7" in assign:
+            addends = [assign[c].values for c in leaves if c in assign]
+            result = assign["3.7"].values
+            for i in std_idx:
+                x = result[i]
+                ok += sum([0.0 if (y := a[i]) is None else y for a in addends]) == (0.0 if x is None else x)
+            total += len(std_idx)
+        if balance_rule and "1" in assign and "2" in assign and "3.7" in assign and "4" in assign:
+            r1, r2, r37, r4 = (assign[c].values for c in ("1", "2", "3.7", "4"))
+            for i in std_idx:
+                a, b, c, d = r1[i], r2[i], r37[i], r4[i]
+                ok += (0.0 if a is None else a) + (0.0 if b is None else b) == (0.0 if c is None else c) + (
+                    0.0 if d is None else d
+                )
+            total += len(std_idx)
         return ok, total
 
     choice = choose({code: r.readings for code, r in rows.items() if not r.vanished}, score)
