@@ -84,3 +84,14 @@ def test_oversized_and_empty_files_become_located_errors(tmp_path: Path) -> None
     assert r.status == "failed" and r.issues[0].code == "file_too_large" and r.cells == []
     r = read_and_parse(empty, "empty.txt", max_bytes=1000, seconds=5)
     assert r.status == "failed" and r.issues[0].code == "empty_file"
+
+
+def test_scan_order_is_a_folders_files_then_its_sub_folders_and_folder_links_are_not_entered(tmp_path: Path) -> None:
+    for rel in ("b.txt", "a/z.txt", "a/b/y.txt", "a/c.txt", "c/x.txt", "a/.h/x.txt"):
+        _write(tmp_path / "inbox" / rel, "x")
+    _write(tmp_path / "outside" / "secret.txt", "secret")
+    os.symlink(tmp_path / "outside", tmp_path / "inbox" / "linked")
+    scan = scan_inbox(tmp_path / "inbox")
+    assert [f.path for f in scan.files] == ["b.txt", "a/c.txt", "a/z.txt", "a/b/y.txt", "c/x.txt"]
+    assert all(f.abs_path == tmp_path / "inbox" / f.path for f in scan.files)
+    assert scan.problems == []  # as os.walk: a link to a folder is listed as a folder, never entered

@@ -61,43 +61,76 @@ class InboxScan:
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(chunk):
+    """Hex sha256 of a file's content (raw ``os.read``: no buffered file object for a small file)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        h = hashlib.sha256()
+        while block := os.read(fd, chunk):
             h.update(block)
-    return h.hexdigest()
+        return h.hexdigest()
+    finally:
+        os.close(fd)
 
 
 def scan_inbox(inbox: Path) -> InboxScan:
-    """Walk ``inbox`` (sorted, deterministic): report files, manifests, and problems found."""
+    """Walk ``inbox`` (sorted, deterministic): report files, manifests, and problems found.
+
+    Order: a folder's files (sorted by name), then its sub-folders (sorted by name), depth first.
+    One ``lstat`` per file (``os.scandir`` entries), no path arithmetic beyond string joins.
+    """
     scan = InboxScan()
     if not inbox.is_dir():
         scan.problems.append(InboxProblem(str(inbox), "scan", "inbox_missing", f"inbox folder {inbox} does not exist"))
         return scan
     manifests: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(inbox, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            p = Path(dirpath) / name
-            rel = p.relative_to(inbox).as_posix()
-            if p.is_symlink():
-                scan.problems.append(
-                    InboxProblem(rel, "scan", "symlink_ignored", "symbolic link not followed (may leave the inbox)")
-                )
-                continue
-            if not p.is_file():
-                continue
-            if name == MANIFEST_NAME:
-                manifests.append(p)
-                continue
-            st = p.stat()
-            scan.files.append(InboxFile(rel, p, st.st_size, st.st_mtime))
+    _walk(inbox, scan, manifests)
     present = {f.path for f in scan.files}
     for m in manifests:
         _read_manifest(inbox, m, present, scan)
     return scan
+
+
+def _walk(top: Path, scan: InboxScan, manifests: list[Path]) -> None:
+    """Files of a folder then its sub-folders, as ``os.walk(followlinks=False)`` with sorted names would.
+
+    A link to a folder is not entered (as ``os.walk``); a link to anything else is a located problem.
+    """
+    stack: list[tuple[Path, str]] = [(top, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue  # os.walk ignores a folder it cannot list
+        subdirs: list[tuple[Path, str]] = []
+        for e in entries:
+            name = e.name
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not name.startswith(".") and not e.is_symlink():
+                    subdirs.append((folder / name, f"{prefix}{name}/"))
+                continue
+            if name.startswith("."):
+                continue
+            rel = prefix + name
+            if e.is_symlink():
+                scan.problems.append(
+                    InboxProblem(rel, "scan", "symlink_ignored", "symbolic link not followed (may leave the inbox)")
+                )
+                continue
+            if not e.is_file(follow_symlinks=False):
+                continue
+            p = folder / name
+            if name == MANIFEST_NAME:
+                manifests.append(p)
+                continue
+            st = e.stat(follow_symlinks=False)
+            scan.files.append(InboxFile(rel, p, st.st_size, st.st_mtime))
+        stack += reversed(subdirs)
 
 
 def _read_manifest(inbox: Path, manifest: Path, present: set[str], scan: InboxScan) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -41,11 +42,11 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+_MEDIA_OF_SUFFIX = {".htm": "html", ".html": "html", ".shtml": "html", ".txt": "txt", ".pdf": "pdf", ".docx": "docx"}
+
+
 def media_from_name(name: str) -> str:
-    suffix = Path(name).suffix.lower().lstrip(".")
-    return {"htm": "html", "html": "html", "shtml": "html", "txt": "txt", "pdf": "pdf", "docx": "docx"}.get(
-        suffix, "unknown"
-    )
+    return _MEDIA_OF_SUFFIX.get(os.path.splitext(name)[1].lower(), "unknown")
 
 
 def read_and_parse(abs_path: Path, rel_path: str, *, max_bytes: int, seconds: float) -> ParsedReport:
