@@ -81,7 +81,7 @@ def build_aggregates(con: duckdb.DuckDBPyConnection, years: Sequence[int]) -> di
     con.execute(
         """
         INSERT INTO agg_t3_national
-        SELECT r.year, f.row_code, f.col_code, any_value(dc.label), count(DISTINCT f.report_id),
+        SELECT r.year, f.row_code, f.col_code, any_value(dc.label), count(*),  -- one fact row per report
                count(f.value), sum(f.value)
         FROM fact_application f JOIN dim_report r USING (report_id)
         LEFT JOIN dim_category dc ON dc.category_key = f.category_key
