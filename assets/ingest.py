@@ -3,7 +3,7 @@
 A graph-backed multi-asset of three ops, so parsing scales out on Dagster's own executors:
 
 * ``ingest_scan`` (pool ``xxgk_warehouse``): walk the inbox, hash only files whose (path, size,
-  mtime) changed, list the contents not yet parsed and emit them as dynamic shards (≤ 5,000 files,
+  mtime) changed, list the contents not yet parsed and emit them as dynamic shards (≤ 12,500 files,
   path order);
 * ``ingest_parse_shard`` (no pool, one step per shard, run in parallel by the multiprocess, celery or
   k8s executor): parse the shard's files and write Parquet files under the run's shard folder;
