@@ -24,6 +24,7 @@ from xxgk.agencies import normalize_agency_name
 from xxgk.compliance.deadlines import deadline_for
 from xxgk.compliance.registry import Registry, alias_map, classify_period
 from xxgk.regions import gazetteer
+from xxgk.warehouse.db import sync_table
 from xxgk.warehouse.star import _classified, _key_of_canonical, agency_key
 
 
@@ -78,18 +79,17 @@ def registry_frame(reg: Registry) -> pd.DataFrame:
 
 
 def build_registry_tables(con: duckdb.DuckDBPyConnection, reg: Registry) -> dict[str, int]:
-    """Rebuild ``dim_agency_registry`` (registry periods + observed agencies) and ``agency_alias``."""
+    """Bring ``dim_agency_registry`` (registry periods + observed agencies) and ``agency_alias`` up to date."""
     apply_schema(con)
     frame = registry_frame(reg)
     aliases = alias_map(reg)
     con.execute("BEGIN")
     try:
-        con.execute("DELETE FROM dim_agency_registry")
-        con.execute("DELETE FROM agency_alias")
+        con.execute("CREATE OR REPLACE TEMP TABLE _c_new_registry AS SELECT * FROM dim_agency_registry LIMIT 0")
         if len(frame):
             con.register("_c_registry", frame)
             con.execute(
-                """INSERT INTO dim_agency_registry
+                """INSERT INTO _c_new_registry
                    SELECT agency_key, period_no, agency_id, agency_name, canonical_name, aliases, region_codes,
                           province, city, county, level, kind, sector, parent_agency, parent_agency_key,
                           CAST(valid_from AS DATE), CAST(valid_to AS DATE), source, registry_line
@@ -97,12 +97,12 @@ def build_registry_tables(con: duckdb.DuckDBPyConnection, reg: Registry) -> dict
             )
             con.unregister("_c_registry")
         con.execute(
-            """INSERT INTO dim_agency_registry
+            """INSERT INTO _c_new_registry
                SELECT a.agency_key, 1, a.agency_name, a.agency_name, a.agency_name, [], [], a.province, a.city,
                       a.county, a.level, a.kind, a.sector, NULL, NULL, NULL, NULL, 'observed', NULL
                FROM dim_agency a
                WHERE a.agency_key <> 0
-                 AND a.agency_key NOT IN (SELECT agency_key FROM dim_agency_registry)"""
+                 AND a.agency_key NOT IN (SELECT agency_key FROM _c_new_registry)"""
         )
         rows: list[tuple[str, str, int, str, str]] = []
         for p in reg.periods:
@@ -112,7 +112,7 @@ def build_registry_tables(con: duckdb.DuckDBPyConnection, reg: Registry) -> dict
             rows += [(a, normalize_agency_name(a), key, canon, "registry_alias") for a in p.aliases]
         sql = "SELECT DISTINCT agency FROM dim_report WHERE agency IS NOT NULL"
         names = [r[0] for r in con.execute(sql).fetchall()]
-        by_key = dict(con.execute("SELECT agency_key, canonical_name FROM dim_agency_registry").fetchall())
+        by_key = dict(con.execute("SELECT agency_key, canonical_name FROM _c_new_registry").fetchall())
         # names printed in reports: normalized through the name cache (one classifier call per new name)
         canonical = _classified(con, names)
         for n in names:
@@ -122,8 +122,14 @@ def build_registry_tables(con: duckdb.DuckDBPyConnection, reg: Registry) -> dict
         df = pd.DataFrame(rows, columns=["alias", "alias_norm", "agency_key", "canonical_name", "source"])
         df = df.drop_duplicates(["alias", "agency_key"])
         con.register("_c_alias", df)
-        con.execute("INSERT INTO agency_alias SELECT * FROM _c_alias")
+        con.execute("CREATE OR REPLACE TEMP TABLE _c_new_alias AS SELECT * FROM agency_alias LIMIT 0")
+        con.execute("INSERT INTO _c_new_alias SELECT * FROM _c_alias")
         con.unregister("_c_alias")
+        # Only the difference is written: a re-run after 1 % of the reports changed rewrites ~1 % of the rows.
+        sync_table(con, "dim_agency_registry", "_c_new_registry", ("agency_key", "period_no"))
+        sync_table(con, "agency_alias", "_c_new_alias", ("alias", "agency_key"))
+        con.execute("DROP TABLE _c_new_registry")
+        con.execute("DROP TABLE _c_new_alias")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -57,3 +57,31 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         yield con
     finally:
         con.close()
+
+
+def sync_table(con: duckdb.DuckDBPyConnection, table: str, source: str, key: tuple[str, ...]) -> dict[str, int]:
+    """Make ``table`` hold exactly the rows of relation ``source`` (same columns), writing only the difference.
+
+    Rows are matched on ``key`` (the table's primary key): keys whose row differs in any column, or that
+    exist on one side only, are deleted and re-inserted from ``source``; the rest is not touched. A full
+    delete-and-insert of a 100k-row table with a primary key costs seconds at commit; a 1 % change
+    rewrites 1 % of it. ``table``, ``source`` and ``key`` are identifiers from code, never input values.
+    Runs inside the caller's transaction.
+    """
+    keys = ", ".join(key)
+    on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM c.{k}" for k in key)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _sync_keys AS
+            SELECT DISTINCT {keys} FROM (
+                (SELECT * FROM {table} EXCEPT SELECT * FROM {source})
+                UNION ALL
+                (SELECT * FROM {source} EXCEPT SELECT * FROM {table}))"""
+    )
+    n_keys = int(con.execute("SELECT count(*) FROM _sync_keys").fetchone()[0])
+    if n_keys:
+        con.execute(f"DELETE FROM {table} t USING _sync_keys c WHERE {on}")
+        con.execute(
+            f"INSERT INTO {table} SELECT t.* FROM {source} t WHERE EXISTS (SELECT 1 FROM _sync_keys c WHERE {on})"
+        )
+    con.execute("DROP TABLE _sync_keys")
+    return {"keys_rewritten": n_keys}
