@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from defects import score  # noqa: E402
+from defects import print_table, score  # noqa: E402
 from run import _INSTANCE_YAML, _last_run_id, step_windows  # noqa: E402
 
 
@@ -77,16 +77,6 @@ def run_job(work: Path, years: list[int]) -> tuple[float, dict[str, float]]:
     return wall, {k: round(e - s, 2) for k, (s, e) in windows.items()}
 
 
-def print_table(result: dict[str, object]) -> None:
-    """One line per rule: truth, found, tp, fp, fn, precision, recall."""
-    print(f"{'rule':<20}{'truth':>7}{'found':>7}{'tp':>6}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}")
-    for rule, s in result["per_rule"].items():  # type: ignore[union-attr]
-        print(f"{rule:<20}{s['truth']:>7}{s['found']:>7}{s['tp']:>6}{s['fp']:>5}{s['fn']:>5}"
-              f"{s['precision']:>11.4f}{s['recall']:>8.4f}")
-    print(f"{'ALL':<20}{result['truth_pairs']:>7}{result['found_pairs']:>7}{'':>16}"
-          f"{result['precision']:>11.4f}{result['recall']:>8.4f}")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workdir", default="/tmp/xxgk-rules-pr")
@@ -108,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     print_table(result)
     out |= {k: result[k] for k in ("precision", "recall", "truth_pairs", "found_pairs", "missed_by_rule",
                                    "extra_by_rule")}
-    out["per_rule"] = {r: {k: s[k] for k in ("precision", "recall", "tp", "fp", "fn")}
+    out["per_rule"] = {r: {k: s[k] for k in ("precision", "recall", "tp", "fp", "fn", "unobservable_truth",
+                                             "unscorable_found")}
                        for r, s in result["per_rule"].items()}  # type: ignore[union-attr]
     print(json.dumps(out, ensure_ascii=False))
     return 0

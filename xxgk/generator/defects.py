@@ -186,8 +186,12 @@ def _numbers_identical(prev: GeneratedReport, rep: GeneratedReport) -> bool:
 
 
 def _total_parts(rep: GeneratedReport) -> dict[str, tuple[str, ...]]:
+    return total_parts(rep.version)
+
+
+def total_parts(version: str) -> dict[str, tuple[str, ...]]:
     """Each total cell (T3 row TOTAL, T3 row 3.7 per column, T4 block TOTAL) → its part cells."""
-    fmt = load_format(rep.version)
+    fmt = load_format(version)
     leaves = fmt.t3_outcome_leaves()
     out: dict[str, tuple[str, ...]] = {}
     for r in fmt.t3_numeric_rows():

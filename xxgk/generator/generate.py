@@ -16,6 +16,7 @@ from xxgk.template.model import T3_COLUMNS, load_format
 from .agencies import Agency
 from .defects import DefectRates, audit, break_carry, entry, inject_cells
 from .numbers import FIRST_YEAR, YearValues, copy_year, draw_profile, simulate
+from .observe import destroyed_cells, mark_unobservable
 from .report import NUMBERING_STYLES, T4_LAYOUTS, GeneratedReport, Layout, format_value
 from .rng import stream
 
@@ -113,8 +114,11 @@ def generate_agency(seed: int, agency: Agency, years: Iterable[int], rates: Defe
         if rep.version != rep.expected_version:
             rep.defects.append(entry("FORMAT-MISMATCH", [], f"{y} report printed on the {rep.version} tables "
                                      f"(expected {rep.expected_version})"))
-        audit(rep, causes, prev_rep if prev_rep and prev_rep.year == y - 1 else None,
-              earlier_nonzero=any(any(r.cells.values()) for r in out))
+        prev = prev_rep if prev_rep and prev_rep.year == y - 1 else None
+        audit(rep, causes, prev, earlier_nonzero=any(any(r.cells.values()) for r in out))
+        rep.unobservable = destroyed_cells(rep.cells, rep.markers, rep.media, rep.version, rep.layout.t4_layout)
+        mark_unobservable(rep.defects, rep.unobservable, rep.cells, rep.version,
+                          prev.unobservable if prev else None)
         out.append(rep)
         prev_rep = rep
     return out

@@ -77,6 +77,7 @@ class GeneratedReport:
     path: str = ""  # relative path inside the inbox, set when written
     text_year: int | None = None  # year whose wording the narrative reuses (copied reports)
     quirks: Quirks = field(default_factory=Quirks)  # rendering quirks (PDF/DOCX structure, value formats)
+    unobservable: dict[str, str] = field(default_factory=dict)  # cells the media destroyed → why (observe.py)
 
     @property
     def expected_version(self) -> str:

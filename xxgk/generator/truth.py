@@ -2,9 +2,10 @@
 
 Keys: file, agency, region, year, format (the tables printed), source, published_date, cells
 ({code: value or null}; null = blank or a marker, never 0), defects ([{rule, cells, note, status}];
-status is 'fail', 'incomplete' (a blank cell makes the equation undecidable) or 'warn'), notes, and
+status is 'fail', 'incomplete' (a blank cell makes the equation undecidable) or 'warn'; a defect the
+medium destroyed also has ``observable: false`` and ``unobservable_reason``, see observe.py), notes, and
 ``meta`` (generator extras: path, media, encoding, markers {code: '/'}, units {code: '元'}, layout,
-agency id, kind, level, scope, expected format, deadline).
+agency id, kind, level, scope, expected format, deadline, unobservable_cells {code: reason}).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def truth_dict(rep: GeneratedReport, seed: int) -> dict[str, Any]:
             "units": rep.units,
             "layout": dataclasses.asdict(rep.layout),
             "narrative_quotes": rep.quotes,
+            "unobservable_cells": rep.unobservable,
         },
     }
 

@@ -3,7 +3,7 @@
 WITH tot AS (
     SELECT c.report_id, r.t3_layout AS layout, c.table_code, c.row_code, c.col_code, c.cell_code
     FROM _rx_cells c JOIN _rx_reports r ON r.report_id = c.report_id AND r.in_scope
-    WHERE c.value IS NULL AND c.marker IS NULL
+    WHERE c.value IS NULL AND c.marker IS NULL AND c.is_blank  -- printed blank, not a cell that could not be read
       AND ((c.table_code IN ('T3', 'T4') AND c.col_code = 'TOTAL') OR (c.table_code = 'T3' AND c.row_code = '3.7'))
 ), parts AS (
     SELECT t.report_id, t.cell_code, count(p.value) AS n_printed, count(p.cell_code) AS n_parts,
