@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from xxgk.template import FORMAT_VERSIONS, T3_COLUMNS, expected_version, load_format
+from xxgk.warehouse.db import sync_table
 
 _PARSE_RANK = "CASE s.parse_status WHEN 'ok' THEN 0 WHEN 'partial' THEN 1 ELSE 2 END"
 
@@ -402,14 +403,17 @@ def _enrich(
 
 
 def _rebuild_dim_agency(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM dim_agency")
+    """dim_agency from dim_report (latest year's attributes), writing only the agencies that changed."""
     con.execute(
         """
-        INSERT INTO dim_agency
-        SELECT agency_key, arg_max(agency, year), arg_max(province, year), arg_max(city, year),
-               arg_max(county, year), arg_max(region, year), arg_max(level, year), arg_max(kind, year),
-               arg_max(sector, year)
+        CREATE OR REPLACE TEMP TABLE _star_agency AS
+        SELECT agency_key, arg_max(agency, year) AS agency_name, arg_max(province, year) AS province,
+               arg_max(city, year) AS city, arg_max(county, year) AS county, arg_max(region, year) AS region,
+               arg_max(level, year) AS level, arg_max(kind, year) AS kind, arg_max(sector, year) AS sector
         FROM dim_report WHERE agency_key <> 0 GROUP BY agency_key
+        UNION ALL
+        SELECT 0, '(unknown agency)', NULL, NULL, NULL, NULL, NULL, NULL, NULL
         """
     )
-    con.execute("INSERT INTO dim_agency (agency_key, agency_name) VALUES (0, '(unknown agency)')")
+    sync_table(con, "dim_agency", "_star_agency", ("agency_key",))
+    con.execute("DROP TABLE _star_agency")
