@@ -55,9 +55,22 @@ SELECT f.report_id, f.row_code,
 FROM (SELECT report_id, row_code, col_code, value FROM fact_application
       UNION ALL
       SELECT report_id, row_code, col_code, value FROM fact_review_litigation) f
-JOIN dim_report r USING (report_id)
-WHERE r.is_current AND r.year IN (SELECT unnest(?::INTEGER[]))
+WHERE f.report_id IN (SELECT report_id FROM _agg_todo)
 GROUP BY ALL
+"""
+
+# One row per report aggregated in agg_agency_year: the star fingerprint of the report it was computed
+# from (with the aggregate code); a report whose fingerprint is unchanged keeps its row.
+_STATE_DDL = """
+CREATE TABLE IF NOT EXISTS agg_report_state (report_id VARCHAR PRIMARY KEY, year INTEGER, fingerprint VARCHAR)
+"""
+
+# Current reports of the years, with what their agg_agency_year row depends on.
+_WANTED = """
+CREATE OR REPLACE TEMP TABLE _agg_wanted AS
+SELECT r.report_id, r.year, md5(coalesce(s.fingerprint, r.report_id || random()::VARCHAR) || ?) AS fingerprint
+FROM dim_report r LEFT JOIN star_report_state s USING (report_id)
+WHERE r.is_current AND r.year IN (SELECT unnest(?::INTEGER[]))
 """
 
 
@@ -72,11 +85,49 @@ def _rates(group: str) -> str:
 
 
 def build_aggregates(con: duckdb.DuckDBPyConnection, years: Sequence[int]) -> dict[str, int]:
-    """Replace the aggregate rows of ``years``; returns row counts per table."""
+    """Bring the aggregate rows of ``years`` up to date; returns row counts per table.
+
+    ``agg_agency_year`` is incremental: only the rows of reports that became (or stopped being) current or
+    whose star rows changed (``star_report_state``) are recomputed; a change of this module's code
+    invalidates every row. The national, region and sector tables are recomputed for the years.
+    """
+    from xxgk.warehouse.build_state import code_digest
+
+    code = code_digest("warehouse/aggregates.py")
     yrs = [list(years)]
     con.execute(_DDL)
+    con.execute(_STATE_DDL)
     con.execute("BEGIN")
-    for table in AGGREGATE_TABLES:
+    con.execute(_WANTED, [code, list(years)])
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _agg_stale AS
+        SELECT report_id FROM agg_report_state
+        WHERE year IN (SELECT unnest(?::INTEGER[])) AND (report_id, fingerprint) NOT IN (SELECT report_id,
+              fingerprint FROM _agg_wanted)
+        UNION SELECT report_id FROM agg_agency_year WHERE year IN (SELECT unnest(?::INTEGER[]))
+              AND report_id NOT IN (SELECT report_id FROM agg_report_state)
+        """,
+        [list(years), list(years)],
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _agg_todo AS
+        SELECT w.report_id FROM _agg_wanted w
+        WHERE (w.report_id, w.fingerprint) NOT IN (SELECT report_id, fingerprint FROM agg_report_state)
+           OR w.report_id IN (SELECT report_id FROM _agg_stale)
+        """
+    )
+    con.execute(
+        "DELETE FROM agg_agency_year WHERE year IN (SELECT unnest(?::INTEGER[])) AND (report_id IN "
+        "(SELECT report_id FROM _agg_stale) OR report_id IN (SELECT report_id FROM _agg_todo))",
+        yrs,
+    )
+    con.execute(
+        "DELETE FROM agg_report_state WHERE report_id IN (SELECT report_id FROM _agg_stale) "
+        "OR report_id IN (SELECT report_id FROM _agg_todo)"
+    )
+    for table in ("agg_t3_national", "agg_region_year", "agg_sector_year"):
         con.execute(f"DELETE FROM {table} WHERE year IN (SELECT unnest(?::INTEGER[]))", yrs)
     con.execute(
         """
@@ -90,7 +141,7 @@ def build_aggregates(con: duckdb.DuckDBPyConnection, years: Sequence[int]) -> di
         """,
         yrs,
     )
-    con.execute(_ROW_TOTALS, yrs)
+    con.execute(_ROW_TOTALS)
     con.execute(
         """
         INSERT INTO agg_agency_year
@@ -116,16 +167,21 @@ def build_aggregates(con: duckdb.DuckDBPyConnection, years: Sequence[int]) -> di
             SELECT report_id,
                    max(value) FILTER (WHERE row_code = 'AR' AND col_code = 'CORRECT') AS ar_correct,
                    sum(value) FILTER (WHERE row_code IN ('AL_D', 'AL_R') AND col_code = 'CORRECT') AS al_correct
-            FROM fact_review_litigation GROUP BY report_id
+            FROM fact_review_litigation WHERE report_id IN (SELECT report_id FROM _agg_todo) GROUP BY report_id
         ) c USING (report_id)
-        WHERE r.is_current AND r.year IN (SELECT unnest(?::INTEGER[]))
+        WHERE r.report_id IN (SELECT report_id FROM _agg_todo)
         GROUP BY ALL
-        """,
-        yrs,
+        """
+    )
+    con.execute(
+        "INSERT INTO agg_report_state SELECT report_id, year, fingerprint FROM _agg_wanted "
+        "WHERE report_id IN (SELECT report_id FROM _agg_todo)"
     )
     con.execute("INSERT INTO agg_region_year " + _rates("coalesce(province, '(unknown)')"), yrs)
     con.execute("INSERT INTO agg_sector_year " + _rates("coalesce(sector, '(unknown)')"), yrs)
     con.execute("COMMIT")
+    for name in ("_agg_wanted", "_agg_stale", "_agg_todo", "row_totals"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")  # constant names
     return {
         t: int(
             con.execute(
