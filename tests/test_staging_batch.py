@@ -35,3 +35,15 @@ def test_a_report_becomes_rows_first_duplicate_kept_blank_stays_null() -> None:
     assert tables["ingest_errors"][0]["location"] == "T3:1:NP"
     batch.clear()
     assert batch.reports == 0 and all(batch.rows(t) == 0 for t in STAGING_COLUMNS)
+
+
+def test_cell_sha256_runs_follow_reports_with_and_without_cells() -> None:
+    batch = StagingBatch()
+    for sha, n in (("a" * 64, 2), ("b" * 64, 0), ("c" * 64, 3)):
+        report = ParsedReport(media="txt")
+        report.cells = [ParsedCell("T3", str(i), "NP", "1", 1.0, False) for i in range(n)]
+        batch.add(sha, f"{sha[0]}.txt", report)
+    assert batch.rows("stg_cell") == 5
+    table = _arrow_table(batch.columns["stg_cell"], STG_SCHEMAS["stg_cell"])
+    assert table.column("sha256").to_pylist() == ["a" * 64] * 2 + ["c" * 64] * 3
+    assert table.schema == STG_SCHEMAS["stg_cell"]

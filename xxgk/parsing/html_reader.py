@@ -98,17 +98,33 @@ def _grid_cell(td: Node, plain: bool = False) -> GridCell:
     return GridCell(text, rs, cs)
 
 
-def _has_inner_table(node: Node) -> bool:
-    return any(t.mem_id != node.mem_id for t in node.css("table"))
+_TABLE_OR_SKIP = "table," + _SKIP_SELECTOR
 
 
-_TD_ID, _TH_ID = (n.tag_id for n in HTMLParser("<table><tr><td></td><th></th></tr></table>").css("td,th"))
+def _table_shape(node: Node) -> tuple[bool, bool]:
+    """(holds another table, holds no skipped element) of a ``<table>``, from one query."""
+    own = node.mem_id
+    inner, plain = False, True
+    for t in node.css(_TABLE_OR_SKIP):
+        if t.tag_id == _TABLE_ID:
+            if t.mem_id != own:
+                inner = True
+        else:
+            plain = False
+    return inner, plain
 
 
-def _read_table(node: Node, index: int) -> Table:
-    """The rows of a table that holds no other table (so every ``<tr>`` below it is one of its rows)."""
+_TABLE_ID, _TD_ID, _TH_ID = (
+    n.tag_id for n in HTMLParser("<table><tr><td></td><th></th></tr></table>").css("table,td,th")
+)
+
+
+def _read_table(node: Node, index: int, plain: bool) -> Table:
+    """The rows of a table that holds no other table (so every ``<tr>`` below it is one of its rows).
+
+    ``plain``: the table holds no skipped element (script, style…), so a cell's text is all its text.
+    """
     rows: list[list[GridCell]] = []
-    plain = node.css_first(_SKIP_SELECTOR) is None
     ws_sub = _WS.sub
     for tr in node.css("tr"):
         cells: list[GridCell] = []
@@ -182,10 +198,10 @@ def read_html(html: str) -> Document:
             continue
         if tag in _SKIP or tag == "_comment":
             continue
-        if tag == "table" and not _has_inner_table(node):
+        if tag == "table" and not (shape := _table_shape(node))[0]:
             flush()
             n_tables += 1
-            table = _read_table(node, n_tables)
+            table = _read_table(node, n_tables, shape[1])
             doc.blocks.append(table)
             lines.extend("\t".join(c.text for c in row) for row in table.rows)
             continue
