@@ -207,27 +207,33 @@ def build_star(
     params = [list(years), lo, hi]
     aliases = _registry_aliases(con)
     common = combine(sorted(aliases.items()), code_digest("template", "agencies", "warehouse/star.py"))
-    reports = con.execute(
-        f"SELECT *, md5(concat_ws('|', {_FINGERPRINT_ROW}, ?::VARCHAR)) AS row_fp "
-        f"FROM ({_RESOLVED_SQL}) WHERE {in_slice}",
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _star_resolved AS SELECT *, "
+        f"md5(concat_ws('|', {_FINGERPRINT_ROW}, ?::VARCHAR)) AS row_fp FROM ({_RESOLVED_SQL}) WHERE {in_slice}",
         [common, *params],
-    ).df()
-    reports = _enrich(con, reports, aliases)
+    )
     con.execute(_REPORT_STATE_DDL)
-    con.execute("BEGIN")
-    con.register("resolved", reports)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _star_changed AS
-        SELECT r.report_id FROM resolved r
+        SELECT r.report_id FROM _star_resolved r
         LEFT JOIN star_report_state s ON s.report_id = r.report_id AND s.fingerprint = r.row_fp
         LEFT JOIN dim_report d ON d.report_id = r.report_id
         WHERE s.report_id IS NULL OR d.report_id IS NULL
         """
     )
+    # Only new or changed reports go through Python (agency keys and classes); an unchanged report's
+    # fingerprint covers everything its agency key and class derive from, so dim_report keeps them.
+    reports = con.execute(
+        "SELECT * FROM _star_resolved WHERE report_id IN (SELECT report_id FROM _star_changed)"
+    ).df()
+    reports = _enrich(con, reports, aliases)
+    n_reports = int(con.execute("SELECT count(*) FROM _star_resolved").fetchone()[0])
+    con.execute("BEGIN")
+    con.register("resolved", reports)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE slice AS SELECT report_id FROM dim_report WHERE {in_slice} "
-        "AND report_id NOT IN (SELECT report_id FROM resolved) UNION SELECT report_id FROM _star_changed",
+        "AND report_id NOT IN (SELECT report_id FROM _star_resolved) UNION SELECT report_id FROM _star_changed",
         params,
     )
     for table in (*_STAR_TABLES, "star_report_state"):
@@ -235,19 +241,31 @@ def build_star(
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _star_ranked AS
-        SELECT report_id, sha256, source_file, source_files, media, encoding, title, agency_key, agency,
-               region, province, city, county, level, sector, kind, year, format_version, expected_version,
-               format_mismatch, scope, published_date, published_date_source, metadata_sources,
-               parse_status, parser_version, n_cells, n_ambiguous,
+        WITH keyed AS (
+            SELECT r.report_id, r.year, r.parse_rank, r.published_date, r.mtime,
+                   coalesce(n.agency_key, d.agency_key) AS agency_key
+            FROM _star_resolved r
+            LEFT JOIN resolved n ON n.report_id = r.report_id
+            LEFT JOIN dim_report d ON d.report_id = r.report_id
+        )
+        SELECT report_id,
                row_number() OVER (
                    PARTITION BY agency_key, year
                    ORDER BY parse_rank, published_date DESC NULLS LAST, mtime DESC NULLS LAST, report_id
                ) = 1 AND agency_key <> 0 AND year IS NOT NULL AS is_current
-        FROM resolved
+        FROM keyed
         """
     )
     con.execute(
-        "INSERT INTO dim_report SELECT * FROM _star_ranked WHERE report_id IN (SELECT report_id FROM _star_changed)"
+        """
+        INSERT INTO dim_report
+        SELECT n.report_id, n.sha256, n.source_file, n.source_files, n.media, n.encoding, n.title, n.agency_key,
+               n.agency, n.region, n.province, n.city, n.county, n.level, n.sector, n.kind, n.year,
+               n.format_version, n.expected_version, n.format_mismatch, n.scope, n.published_date,
+               n.published_date_source, n.metadata_sources, n.parse_status, n.parser_version, n.n_cells,
+               n.n_ambiguous, k.is_current
+        FROM resolved n JOIN _star_ranked k USING (report_id)
+        """
     )
     con.execute(
         """
@@ -302,9 +320,9 @@ def build_star(
     _rebuild_dim_agency(con)
     con.execute("COMMIT")
     rebuilt, cells = con.execute("SELECT count(*), coalesce(sum(n_cells), 0) FROM _star_new").fetchone()
-    for name in ("_star_new", "_star_ranked", "_star_changed"):
+    for name in ("_star_new", "_star_ranked", "_star_changed", "_star_resolved"):
         con.execute(f"DROP TABLE IF EXISTS {name}")  # constant names
-    return {"reports": len(reports), "reports_rebuilt": int(rebuilt), "cells_rebuilt": int(cells)}
+    return {"reports": n_reports, "reports_rebuilt": int(rebuilt), "cells_rebuilt": int(cells)}
 
 
 class GrainError(RuntimeError):
