@@ -40,7 +40,7 @@ from dagster import (
 from xxgk.compliance.findings import RULE_IDS as COMPLIANCE_RULE_IDS
 from xxgk.rules.catalogue import DEFAULT_PATH, load_catalogue
 from xxgk.rules.gx_validation import ValidationSummary, findings_integrity_expectations, validate_frame, validate_rules
-from xxgk.rules.store import ensure_tables
+from xxgk.rules.store import ensure_tables, results_version
 from xxgk.warehouse import build_state
 
 # target asset key -> the sheets whose rules it owns (X = cross-table, cross-year and narrative rules)
@@ -191,15 +191,18 @@ def results_fingerprint(con: duckdb.DuckDBPyConnection, years: list[int] | None,
     # The compliance findings are written into check_findings by compliance_calendar, which runs after
     # these checks (the integrity check blocks it): they are left out of the digest, else every first
     # re-run would see "new" rows that the run being replayed never validated.
+    # The results are identified by the token their writer records (xxgk.rules.store.bump_version) and
+    # their row counts — a scan-free digest, so a re-run on unchanged results costs a few lookups.
     every, ys = years is None, list(years or [])
-    findings = con.execute(
-        "SELECT count(*), coalesce(sum(hash(t)), 0) FROM check_findings t "
-        "WHERE (? OR list_contains(?::INTEGER[], t.year)) AND NOT list_contains(?::VARCHAR[], t.rule_id)",
-        [every, ys, list(COMPLIANCE_RULE_IDS)],
+    counts = con.execute(
+        "SELECT (SELECT count(*) FROM check_findings t WHERE (? OR list_contains(?::INTEGER[], t.year))"
+        " AND NOT list_contains(?::VARCHAR[], t.rule_id)),"
+        " (SELECT count(*) FROM check_rule_coverage t WHERE ? OR list_contains(?::INTEGER[], t.year))",
+        [every, ys, list(COMPLIANCE_RULE_IDS), every, ys],
     ).fetchone()
     return build_state.combine(
-        findings,
-        build_state.table_digest(con, "check_rule_coverage", years),
+        results_version(con, years),
+        counts,
         build_state.table_digest(con, "finding_reviews"),
         build_state.file_digest(os.environ.get("XXGK_RULES_PATH") or DEFAULT_PATH),
         build_state.code_digest("rules"),

@@ -11,9 +11,8 @@ from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_
 from pipelines.resources import WarehouseResource
 from xxgk.rules.aggregates import refresh_aggregates
 from xxgk.rules.catalogue import DEFAULT_PATH
-from xxgk.rules.evaluate import run_rules
 from xxgk.rules.reviews import ensure_reviews
-from xxgk.rules.store import write_run
+from xxgk.rules.store import update_findings
 from xxgk.warehouse import build_state
 
 _INPUTS = ["report_cells", "report_text", "dim_report"]
@@ -72,7 +71,12 @@ def findings_fingerprints(con: duckdb.DuckDBPyConnection, years: list[int]) -> d
     can_subset=False,
 )
 def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
-    """Evaluate the rule catalogue set-wise in DuckDB for the run's years (delete, then insert)."""
+    """Evaluate the rule catalogue set-wise in DuckDB for the run's years.
+
+    Incremental (``xxgk.rules.store.update_findings``): only the reports whose inputs changed since the
+    last evaluation — and those reading them: same agency in other years, X-COPY sentence partners — are
+    evaluated again and their rows replaced; a new catalogue or rule code re-evaluates the year whole.
+    """
     years = sorted(int(k) for k in context.partition_keys)
     in_years = "list_contains(?::INTEGER[], year)"
     with warehouse.connect() as con:
@@ -82,7 +86,9 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
             written = None
             context.log.info(f"years {years}: star schema, catalogue and reviews unchanged; findings kept")
         else:
-            written = write_run(con, run_rules(con, years), years)
+            update = update_findings(con, years)
+            written = update["findings_written"]
+            context.log.info(f"years {years}: {update}")
             refresh_aggregates(con)
             build_state.record(con, "findings", fingerprints)
         by_severity = dict(

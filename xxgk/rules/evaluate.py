@@ -70,7 +70,7 @@ SELECT substr(sha256(e.report_id || '|' || e.rule_id || '|' || e.cells), 1, 16) 
        k.message_zh, e.evidence, r.year, r.agency, r.region, e.sheet
 FROM _rx_eval e
 JOIN _rx_catalogue k ON k.rule_id = e.rule_id
-JOIN _rx_reports r ON r.report_id = e.report_id
+JOIN _rx_reports r ON r.report_id = e.report_id AND r.in_scope
 WHERE e.status IN ('fail', 'incomplete')
 ORDER BY r.year, e.report_id, e.rule_id, e.cells
 """
@@ -80,7 +80,7 @@ SELECT e.report_id, e.rule_id, e.sheet, r.year, r.region,
        count(*) FILTER (WHERE e.status IN ('pass', 'fail')) AS n_checked,
        count(*) FILTER (WHERE e.status = 'fail') AS n_fail,
        count(*) FILTER (WHERE e.status = 'incomplete') AS n_incomplete
-FROM _rx_eval e JOIN _rx_reports r ON r.report_id = e.report_id
+FROM _rx_eval e JOIN _rx_reports r ON r.report_id = e.report_id AND r.in_scope
 WHERE e.status <> 'skip'
 GROUP BY ALL
 ORDER BY r.year, e.report_id, e.rule_id, e.sheet
@@ -109,6 +109,48 @@ def _select_rules(rule_ids: list[str] | None, sheets: list[str] | None) -> tuple
     return rules
 
 
+def evaluate_into(
+    con: duckdb.DuckDBPyConnection,
+    years: list[int] | None = None,
+    rule_ids: list[str] | None = None,
+    sheets: list[str] | None = None,
+    targets: bool = False,
+) -> None:
+    """Evaluate the selected rules into the temp tables ``_rx_findings_out`` and ``_rx_coverage_out``.
+
+    With ``targets`` only the reports of the temp table ``_rx_targets`` are evaluated (see
+    ``xxgk.rules.prepare.prepare``). The ``_rx_*`` working tables are left for the caller, who drops them
+    with ``cleanup``.
+    """
+    rules = _select_rules(rule_ids, sheets)
+    prepare(con, years, rules, targets)
+    parts = []
+    if any(r.kind == "equation" for r in rules):
+        parts.append(_EQUATION_SQL)
+    for r in rules:
+        if r.kind == "sql":
+            parts.append(r.sql_path.read_text(encoding="utf-8"))
+    if parts:
+        union = "\nUNION ALL\n".join(f"SELECT {_EVAL_COLS} FROM (\n{p}\n)" for p in parts)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _rx_eval AS {union}")  # SQL text from package files
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _rx_eval (report_id VARCHAR, rule_id VARCHAR, sheet VARCHAR,"
+            " cells VARCHAR, status VARCHAR, expected DOUBLE, actual DOUBLE, evidence VARCHAR, severity VARCHAR)"
+        )
+    cat = pd.DataFrame(
+        [{"rule_id": r.id, "severity": r.severity, "message_zh": r.message_zh, "message_en": r.message_en}
+         for r in load_catalogue()]
+    )
+    con.register("_rx_cat_df", cat)
+    con.execute("CREATE OR REPLACE TEMP TABLE _rx_catalogue AS SELECT * FROM _rx_cat_df")
+    con.unregister("_rx_cat_df")
+    if sheets is not None:
+        con.execute("DELETE FROM _rx_eval WHERE NOT list_contains(?, sheet)", [list(sheets)])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _rx_findings_out AS {_FINDINGS_SQL}")  # module constants
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _rx_coverage_out AS {_COVERAGE_SQL}")
+
+
 def run_rules(
     con: duckdb.DuckDBPyConnection,
     years: list[int] | None = None,
@@ -116,34 +158,10 @@ def run_rules(
     sheets: list[str] | None = None,
 ) -> RuleRun:
     """Evaluate the selected rules for ``years`` (None: all) and return findings and coverage."""
-    rules = _select_rules(rule_ids, sheets)
-    prepare(con, years, rules)
     try:
-        parts = []
-        if any(r.kind == "equation" for r in rules):
-            parts.append(_EQUATION_SQL)
-        for r in rules:
-            if r.kind == "sql":
-                parts.append(r.sql_path.read_text(encoding="utf-8"))
-        if parts:
-            union = "\nUNION ALL\n".join(f"SELECT {_EVAL_COLS} FROM (\n{p}\n)" for p in parts)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _rx_eval AS {union}")  # SQL text from package files
-        else:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE _rx_eval (report_id VARCHAR, rule_id VARCHAR, sheet VARCHAR,"
-                " cells VARCHAR, status VARCHAR, expected DOUBLE, actual DOUBLE, evidence VARCHAR, severity VARCHAR)"
-            )
-        cat = pd.DataFrame(
-            [{"rule_id": r.id, "severity": r.severity, "message_zh": r.message_zh, "message_en": r.message_en}
-             for r in load_catalogue()]
-        )
-        con.register("_rx_cat_df", cat)
-        con.execute("CREATE OR REPLACE TEMP TABLE _rx_catalogue AS SELECT * FROM _rx_cat_df")
-        con.unregister("_rx_cat_df")
-        if sheets is not None:
-            con.execute("DELETE FROM _rx_eval WHERE NOT list_contains(?, sheet)", [list(sheets)])
-        findings = con.execute(_FINDINGS_SQL).df()
-        coverage = con.execute(_COVERAGE_SQL).df()
+        evaluate_into(con, years, rule_ids, sheets)
+        findings = con.execute(f"SELECT {', '.join(FINDING_COLUMNS)} FROM _rx_findings_out").df()
+        coverage = con.execute(f"SELECT {', '.join(COVERAGE_COLUMNS)} FROM _rx_coverage_out").df()
     finally:
         cleanup(con)
     return RuleRun(findings[FINDING_COLUMNS], coverage[COVERAGE_COLUMNS])

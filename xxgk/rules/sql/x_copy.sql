@@ -19,19 +19,14 @@ WITH num AS (
     JOIN _rx_cells prev ON prev.report_id = p.prev_report_id AND prev.cell_code = cur.cell_code
     GROUP BY ALL
 ), sent AS (
-    SELECT DISTINCT report_id, hash(s) AS h
-    FROM (
-        SELECT report_id,
-               regexp_replace(regexp_replace(unnest(regexp_split_to_array(body, '[。；！？!?;\n]')), '\s+', '', 'g'),
-                              '[0-9０-９]+', '#', 'g') AS s
-        FROM _rx_text
-    )
-    WHERE length(s) >= 12
+    -- hashed sentences (xxgk.rules.prepare.SENTENCES_SQL): in-scope, previous-year and other in-year reports
+    SELECT report_id, h FROM _rx_sent
 ), nsent AS (
     SELECT report_id, count(*) AS n FROM sent GROUP BY report_id
 ), scope_sent AS (
-    SELECT s.report_id, s.h, r.year, r.agency_key
-    FROM sent s JOIN _rx_reports r ON r.report_id = s.report_id AND r.in_scope AND r.is_current
+    -- the whole year (also when only some reports are evaluated): boilerplate is a year-wide frequency
+    SELECT s.report_id, s.h, r.year, r.agency_key, r.in_scope
+    FROM sent s JOIN _rx_reports r ON r.report_id = s.report_id AND r.in_year AND r.is_current
 ), df AS (
     SELECT year, h, count(*) AS df, count(DISTINCT agency_key) AS n_agencies FROM scope_sent GROUP BY ALL
 ), ny AS (
@@ -62,6 +57,7 @@ WITH num AS (
 ), other_pairs AS (
     SELECT a.report_id, b.report_id AS other_id, b.report_id AS tag, 'other' AS kind, count(*) AS shared
     FROM rare a JOIN rare b ON a.h = b.h AND a.year = b.year AND a.agency_key <> b.agency_key
+    WHERE a.in_scope
     GROUP BY ALL
 ), txt AS (
     SELECT x.report_id, x.other_id, x.tag, x.kind, x.shared,
