@@ -24,9 +24,13 @@ class InboxFile:
     """One regular file found in the inbox."""
 
     path: str  # relative to the inbox, '/'-separated
-    abs_path: Path
+    abs_name: str  # the absolute path, as a string (a Path per file costs more than the walk itself)
     size_bytes: int
     mtime: float
+
+    @property
+    def abs_path(self) -> Path:
+        return Path(self.abs_name)
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class InboxScan:
     problems: list[InboxProblem] = field(default_factory=list)
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
     """Hex sha256 of a file's content (raw ``os.read``: no buffered file object for a small file)."""
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -95,7 +99,7 @@ def _walk(top: Path, scan: InboxScan, manifests: list[Path]) -> None:
 
     A link to a folder is not entered (as ``os.walk``); a link to anything else is a located problem.
     """
-    stack: list[tuple[Path, str]] = [(top, "")]
+    stack: list[tuple[str, str]] = [(str(top), "")]
     while stack:
         folder, prefix = stack.pop()
         try:
@@ -103,7 +107,7 @@ def _walk(top: Path, scan: InboxScan, manifests: list[Path]) -> None:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError:
             continue  # os.walk ignores a folder it cannot list
-        subdirs: list[tuple[Path, str]] = []
+        subdirs: list[tuple[str, str]] = []
         for e in entries:
             name = e.name
             try:
@@ -112,7 +116,7 @@ def _walk(top: Path, scan: InboxScan, manifests: list[Path]) -> None:
                 is_dir = False
             if is_dir:
                 if not name.startswith(".") and not e.is_symlink():
-                    subdirs.append((folder / name, f"{prefix}{name}/"))
+                    subdirs.append((e.path, f"{prefix}{name}/"))
                 continue
             if name.startswith("."):
                 continue
@@ -124,12 +128,11 @@ def _walk(top: Path, scan: InboxScan, manifests: list[Path]) -> None:
                 continue
             if not e.is_file(follow_symlinks=False):
                 continue
-            p = folder / name
             if name == MANIFEST_NAME:
-                manifests.append(p)
+                manifests.append(Path(e.path))
                 continue
             st = e.stat(follow_symlinks=False)
-            scan.files.append(InboxFile(rel, p, st.st_size, st.st_mtime))
+            scan.files.append(InboxFile(rel, e.path, st.st_size, st.st_mtime))
         stack += reversed(subdirs)
 
 

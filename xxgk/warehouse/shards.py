@@ -185,7 +185,7 @@ def plan_ingest(
     for f in scan.files:
         sha = known.get((f.path, f.size_bytes, f.mtime))
         if sha is None:
-            sha = sha256_file(f.abs_path)
+            sha = sha256_file(f.abs_name)
             hashed += 1
         hashes.append(sha)
     parsed = {
@@ -201,7 +201,7 @@ def plan_ingest(
             continue
         files_to_parse += 1
         if sha not in todo:  # scan.files is in path order: the first path of a content wins
-            todo[sha] = (f.path, str(f.abs_path))
+            todo[sha] = (f.path, f.abs_name)
     run_dir.mkdir(parents=True, exist_ok=True)
     _write_scan(run_dir / "scan", scan, hashes)
     items = [(sha, rel, abs_path) for sha, (rel, abs_path) in todo.items()]
