@@ -3,12 +3,14 @@
     .venv/bin/python bench/parse_speed.py /tmp/gen                 # best of 3 passes
     .venv/bin/python bench/parse_speed.py /tmp/gen --repeat 5 --stages
     .venv/bin/python bench/parse_speed.py /tmp/gen --profile 25     # cProfile top entries (one pass)
+    .venv/bin/python bench/parse_speed.py /tmp/gen --shard 5000     # also parse_shard all-in on 5,000 files
 
 Files are read into memory first, so only ``parse_bytes`` is timed (``time.process_time``: CPU of this
 process, robust to a busy machine); the parser's bounded caches are emptied before each pass, so a
 pass never reuses the previous pass's results for the same texts. ``truth/`` folders and ``*.json``
 files are skipped. ``--stages`` adds a per-stage CPU split (decode, read, metadata, tables, cells)
-from one extra pass. The last line is one JSON object.
+from one extra pass. ``--shard N`` also times ``parse_shard`` on the first N files (read, parse, stage
+rows, write Parquet: what one parse step does), in a temporary folder. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -120,6 +122,25 @@ def stage_split(files: list[tuple[str, bytes]]) -> dict[str, float]:
     return {k: round(v * 1000 / max(n, 1), 3) for k, v in spent.items()}
 
 
+def shard_pass(folder: Path, n: int) -> dict[str, float]:
+    """CPU and wall ms per report of ``parse_shard`` on the first ``n`` report files (all-in)."""
+    import tempfile
+
+    from xxgk.inbox import scan_inbox, sha256_file
+    from xxgk.warehouse.shards import ShardSpec, parse_shard
+
+    files = [f for f in scan_inbox(folder).files if "truth" not in f.path.split("/") and not f.path.endswith(".json")]
+    items = tuple((sha256_file(f.abs_name), f.path, f.abs_name) for f in files[:n])
+    with tempfile.TemporaryDirectory() as run_dir:
+        parse_shard(ShardSpec(1, run_dir, items[:20], 1 << 30, 0))  # warm-up
+        clear_caches()
+        t0, w0 = time.process_time(), time.perf_counter()
+        parse_shard(ShardSpec(0, run_dir, items, 1 << 30, 60))
+        cpu, wall = time.process_time() - t0, time.perf_counter() - w0
+    return {"files": len(items), "cpu_ms_per_report": round(cpu * 1000 / len(items), 3),
+            "wall_ms_per_report": round(wall * 1000 / len(items), 3)}  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", type=Path)
@@ -127,6 +148,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="at most this many files")
     ap.add_argument("--stages", action="store_true", help="also print a per-stage CPU split")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="print cProfile's top N entries")
+    ap.add_argument("--shard", type=int, default=0, metavar="N", help="also time parse_shard on N files")
     args = ap.parse_args()
 
     files = load_files(args.folder, args.limit)
@@ -154,6 +176,11 @@ def main() -> None:
         split = stage_split(files)
         result["stages_ms"] = split
         print("stages (ms CPU/report):", ", ".join(f"{k} {v:.3f}" for k, v in split.items()))
+    if args.shard:
+        shard = shard_pass(args.folder, args.shard)
+        result["shard"] = shard
+        print(f"parse_shard on {shard['files']} files: {shard['cpu_ms_per_report']:.3f} ms CPU/report all-in "
+              f"(read, parse, stage, Parquet)")
     print(json.dumps(result, ensure_ascii=False))
 
 
