@@ -15,11 +15,10 @@ import html
 import io
 import json
 import os
-import shutil
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from urllib.parse import quote
 
 import duckdb
 import pandas as pd
@@ -39,19 +38,37 @@ STYLE = (
 
 
 def _csv_link(frame: pd.DataFrame, name: str) -> str:
-    uri = "data:text/csv;charset=utf-8," + quote("\ufeff" + frame.to_csv(index=False))
+    data = ("\ufeff" + frame.to_csv(index=False, lineterminator="\n")).encode()
+    uri = "data:text/csv;charset=utf-8;base64," + base64.b64encode(data).decode()
     return f'<a class="csv" download="{html.escape(name)}.csv" href="{html.escape(uri)}">⬇ CSV ({len(frame)} rows)</a>'
+
+
+_SPECIAL = re.compile("[&<>\"']")
+
+
+def _esc(text: str) -> str:
+    """``html.escape`` (quotes too), skipping the common case of nothing to escape."""
+    return html.escape(text) if _SPECIAL.search(text) else text
 
 
 def _cell(v: object) -> str:
     """One table cell's text: '—' for missing, numbers grouped, everything escaped."""
-    if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT:
+    if v is None:
         return "—"
+    kind = type(v)
+    if kind is str:
+        return _esc(v)
+    if kind is int:
+        return str(v)
     if isinstance(v, float):
+        if v != v:
+            return "—"
         return f"{v:,.0f}" if v.is_integer() and abs(v) < 1e15 else f"{v:,.3g}"
+    if v is pd.NA or v is pd.NaT:
+        return "—"
     if isinstance(v, pd.Timestamp) and v == v.normalize():
         return v.strftime("%Y-%m-%d")
-    return html.escape(str(v))
+    return _esc(str(v))
 
 
 def frame_table(frame: pd.DataFrame, table_id: str, *, links: dict[str, str] | None = None, limit: int = 500) -> str:
@@ -232,7 +249,7 @@ def rows_table(columns: Sequence[str], rows: Sequence[tuple], table_id: str, lim
     if not rows:
         return '<p class="empty">(no rows)</p>'
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows[:limit])
+    body = "".join(f"<tr><td>{'</td><td>'.join(map(_cell, row))}</td></tr>" for row in rows[:limit])
     more = ""
     if len(rows) > limit:
         more = f'<p class="note">first {limit} of {len(rows)} rows shown; the CSV has all.</p>'
@@ -247,10 +264,14 @@ def agency_page(
     years: tuple[Sequence[str], Sequence[tuple]],
     findings: tuple[Sequence[str], Sequence[tuple]],
     publication: tuple[Sequence[str], Sequence[tuple]] | None = None,
+    incomplete: tuple[Sequence[str], Sequence[tuple]] | None = None,
 ) -> str:
     """One agency: where it sits, its figures by year, when it published, its findings.
 
-    ``years``, ``findings`` and ``publication`` are (columns, rows) of that agency only.
+    ``years``, ``findings`` and ``publication`` are (columns, rows) of that agency only. ``findings``
+    lists failing findings one per row; ``incomplete`` (when given) summarises the checks that could
+    not be evaluated (blank cells), one row per (year, rule, report) with a ``checks`` count column.
+    Without ``incomplete``, rows of ``findings`` whose status is not 'fail' count as incomplete.
     """
     name = str(agency["agency"])
     where = " · ".join(str(agency[k]) for k in ("province", "city", "county", "level", "sector") if agency.get(k))
@@ -267,17 +288,41 @@ def agency_page(
     fcols, frows = findings
     status = fcols.index("status")
     fails = sum(1 for r in frows if r[status] == "fail")
-    parts.append(f"<h2>Findings ({fails} failing, {len(frows) - fails} incomplete)</h2>")
+    if incomplete is None:
+        n_incomplete = len(frows) - fails
+    else:
+        checks = list(incomplete[0]).index("checks")
+        n_incomplete = sum(int(r[checks]) for r in incomplete[1])
+    parts.append(f"<h2>Findings ({fails} failing, {n_incomplete} incomplete)</h2>")
     parts.append(rows_table(fcols, frows, "findings"))
+    if incomplete is not None and incomplete[1]:
+        parts.append(
+            '<h3>Incomplete checks</h3><p class="note">Checks that could not be evaluated because cells are '
+            "blank or unreadable, counted per year, rule and report; each one, with its cells, is a row of "
+            "the table <code>check_findings</code> (status incomplete).</p>"
+        )
+        parts.append(rows_table(*incomplete, "incomplete"))
     return _page(name, "".join(parts))
 
 
 _PAGES_STATE = "pages.json"  # page name -> digest of what it shows (pages whose inputs did not change are kept)
+_YEAR_COLS = ["year", "received", "carried_in", "concluded", *q.OUTCOMES, "carried_forward", "reviews", "lawsuits"]
+_FINDING_COLS = ["year", "rule_id", "severity", "status", "message", "cells", "expected", "actual", "source_file"]
+_INCOMPLETE_COLS = ["year", "rule_id", "severity", "checks", "source_file"]
 
 
-def _by_agency(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], dict[int, list[tuple]]]:
-    """Rows of ``sql`` (first column agency_key, dropped) grouped by agency key, in the query's order."""
-    cur = con.execute(sql)
+def _by_agency(
+    con: duckdb.DuckDBPyConnection, sql: str, keys: list[int] | None = None
+) -> tuple[list[str], dict[int, list[tuple]]]:
+    """Rows of ``sql`` (first column agency_key, dropped) grouped by agency key, in the query's order.
+
+    ``sql`` has a ``{keys}`` placeholder in its WHERE clause: all agencies when ``keys`` is None,
+    else only those (passed as a parameter).
+    """
+    if keys is None:
+        cur = con.execute(sql.format(keys="TRUE"))
+    else:
+        cur = con.execute(sql.format(keys="agency_key IN (SELECT unnest(?::BIGINT[]))"), [keys])
     columns = [d[0] for d in cur.description][1:]
     groups: dict[int, list[tuple]] = {}
     for row in cur.fetchall():
@@ -293,84 +338,154 @@ def _page_code_version() -> str:
     return h.hexdigest()[:16]
 
 
-def _write_agency_pages(con: duckdb.DuckDBPyConnection, index: pd.DataFrame, out_dir: Path) -> dict[str, int]:
-    """Every agency page into a fresh folder, swapped over ``out_dir`` (readers never see a mix).
+def _page_sources(have: set[str]) -> dict[str, str]:
+    """SQL of each input of the agency pages present in the warehouse (first column agency_key).
 
-    A page whose inputs (agency, figures, publication, findings) and renderer are those of the page
-    already published is hard-linked from it, not rendered again. Returns pages rendered and kept.
+    Each query orders its rows totally (the page is a function of the set of rows) and has a
+    ``{keys}`` placeholder for the agencies wanted.
     """
-    staging = out_dir.parent / f".{out_dir.name}.{uuid.uuid4().hex[:8]}.tmp"
-    staging.mkdir(parents=True)
-    have = q.tables(con)
-    ycols = ["year", "received", "carried_in", "concluded", *q.OUTCOMES, "carried_forward", "reviews", "lawsuits"]
-    empty: tuple[list[str], dict[int, list[tuple]]] = ([], {})
-    years = empty
+    sources: dict[str, str] = {}
     if "agg_agency_year" in have:
-        present = {r[0] for r in con.execute("DESCRIBE agg_agency_year").fetchall()}
-        cols = ", ".join(c for c in ycols if c in present)
-        years = _by_agency(con, f"SELECT agency_key, {cols} FROM agg_agency_year ORDER BY agency_key, year")
-    findings: tuple[list[str], dict[int, list[tuple]]] = (
-        ["year", "rule_id", "severity", "status", "message", "cells", "expected", "actual", "source_file"],
-        {},
-    )
+        sources["years"] = (
+            f"SELECT agency_key, {', '.join(_YEAR_COLS)} FROM agg_agency_year WHERE {{keys}} ORDER BY agency_key, year"
+        )
     if "check_findings" in have and "dim_report" in have:
-        findings = _by_agency(
-            con,
-            "SELECT r.agency_key, f.year, f.rule_id, f.severity, f.status, f.message, "
-            "array_to_string(f.cells, ' ') AS cells, f.expected, f.actual, r.source_file "
-            "FROM check_findings f JOIN dim_report r USING (report_id) "
-            "ORDER BY r.agency_key, f.year DESC, f.status, f.severity, f.rule_id, f.finding_id",
+        sources["findings"] = (
+            "SELECT * FROM (SELECT r.agency_key, f.year, f.rule_id, f.severity, f.status, f.message, "
+            "array_to_string(f.cells, ' ') AS cells, f.expected, f.actual, r.source_file, f.finding_id "
+            "FROM check_findings f JOIN dim_report r USING (report_id) WHERE f.status = 'fail') WHERE {keys} "
+            "ORDER BY agency_key, year DESC, severity, rule_id, finding_id"
         )
-    publication = empty
+        sources["incomplete"] = (
+            "SELECT * FROM (SELECT r.agency_key, f.year, f.rule_id, f.severity, count(*) AS checks, "
+            "r.source_file FROM check_findings f JOIN dim_report r USING (report_id) "
+            "WHERE f.status <> 'fail' GROUP BY ALL) WHERE {keys} "
+            "ORDER BY agency_key, year DESC, severity, rule_id, source_file"
+        )
     if "compliance_calendar" in have:
-        publication = _by_agency(
-            con,
+        sources["publication"] = (
             "SELECT agency_key, year, status, published_date, deadline, days_late, format_version, "
-            "expected_version FROM compliance_calendar ORDER BY agency_key, year",
+            "expected_version FROM compliance_calendar WHERE {keys} ORDER BY agency_key, year"
         )
-    old_state: dict[str, str] = {}
-    state_file = out_dir / _PAGES_STATE
-    version = _page_code_version()
+    return sources
+
+
+def _page_digests(con: duckdb.DuckDBPyConnection, index: pd.DataFrame, have: set[str], version: str) -> dict[int, str]:
+    """Agency key -> digest of everything its page shows, computed in SQL (order-independent row hashes)."""
+    if index.empty:
+        return {}
+    inputs = {
+        "years": f"SELECT agency_key, {', '.join(_YEAR_COLS)} FROM agg_agency_year",
+        "findings": "SELECT r.agency_key, f.* EXCLUDE (cells), array_to_string(f.cells, ' ') AS cells, "
+        "r.source_file FROM check_findings f JOIN dim_report r USING (report_id)",
+        "publication": "SELECT agency_key, year, status, published_date, deadline, days_late, format_version, "
+        "expected_version FROM compliance_calendar",
+    }
+    needed = {"years": {"agg_agency_year"}, "findings": {"check_findings", "dim_report"}}
+    needed["publication"] = {"compliance_calendar"}
+    used = [k for k in inputs if needed[k] <= have]
+    ctes = [f"{k} AS (SELECT agency_key, sum(hash(s)) AS h FROM ({inputs[k]}) s GROUP BY agency_key)" for k in used]
+    joins = "".join(f" LEFT JOIN {k} USING (agency_key)" for k in used)
+    hashes = ", ".join(["0", *(f"coalesce({k}.h, 0)" for k in used)])
+    con.register("_xxgk_page_index", index)
     try:
-        loaded = json.loads(state_file.read_text(encoding="utf-8"))
-        if loaded.get("version") == version:
-            old_state = loaded["pages"]
-    except (OSError, ValueError, KeyError, AttributeError):
-        old_state = {}
-    state: dict[str, str] = {}
-    rendered = kept = 0
-    for agency in index.to_dict("records"):
-        key = agency["agency_key"]
-        y = (years[0], years[1].get(key, []))
-        f = (findings[0], findings[1].get(key, []))
-        pub = (publication[0], publication[1].get(key, [])) if publication[0] else None
-        name = f"{key}.html"
-        digest = hashlib.sha256(repr((sorted(agency.items()), y, f, pub)).encode()).hexdigest()[:24]
-        state[name] = digest
-        if old_state.get(name) == digest:
-            try:
-                os.link(out_dir / name, staging / name)
-                kept += 1
-                continue
-            except OSError:
-                pass
-        (staging / name).write_text(agency_page(agency, y, f, pub), encoding="utf-8")
-        rendered += 1
-    (staging / _PAGES_STATE).write_text(json.dumps({"version": version, "pages": state}), encoding="utf-8")
-    old = out_dir.parent / f".{out_dir.name}.old.{uuid.uuid4().hex[:8]}"
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(staging, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    return {"pages_rendered": rendered, "pages_kept": kept}
+        rows = con.execute(
+            f"WITH {', '.join(ctes)} SELECT i.agency_key, hash(i, {hashes}) FROM _xxgk_page_index i{joins}"
+        ).fetchall()
+    finally:
+        con.unregister("_xxgk_page_index")
+    return {int(k): f"{version}:{d}" for k, d in rows}
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write ``path`` through a temporary file renamed over it (a reader sees the old or the new page)."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _write_agency_pages(con: duckdb.DuckDBPyConnection, index: pd.DataFrame, out_dir: Path) -> dict[str, object]:
+    """Bring ``out_dir`` to one page per agency of ``index`` plus the page manifest, touching only what changed.
+
+    Each page's inputs (agency row, figures, publication, findings) are digested in SQL; a page whose
+    digest and renderer equal those recorded in ``pages.json`` is left as it is, every other page
+    is rendered and written through a temporary file renamed over it (a reader sees the old page or
+    the new one). Before any page is replaced the manifest forgets it, so a run killed half-way
+    never leaves a page that the manifest wrongly calls current. With no folder yet, the pages are
+    written into a fresh folder renamed into place. Pages of agencies no longer in the index are
+    not removed here: their names are returned (``stale``) for the caller to delete once the
+    report that linked them is replaced. The output depends only on the warehouse, never on what
+    was published before.
+    """
+    have = q.tables(con)
+    version = _page_code_version()
+    digests = _page_digests(con, index, have, version)
+    state = {f"{key}.html": digest for key, digest in sorted(digests.items())}
+    fresh = not out_dir.exists()
+    target = out_dir.parent / f".{out_dir.name}.{uuid.uuid4().hex[:8]}.tmp" if fresh else out_dir
+    target.mkdir(parents=True, exist_ok=True)
+    old_state: dict[str, str] = {}
+    present: set[str] = set()
+    if not fresh:
+        try:
+            loaded = json.loads((out_dir / _PAGES_STATE).read_text(encoding="utf-8"))
+            if loaded.get("version") == version:
+                old_state = dict(loaded["pages"])
+        except (OSError, ValueError, KeyError, AttributeError, TypeError):
+            old_state = {}
+        with os.scandir(out_dir) as it:
+            for entry in it:
+                if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                    Path(entry.path).unlink(missing_ok=True)  # left by a killed run
+                elif entry.name != _PAGES_STATE:
+                    present.add(entry.name)
+    changed = [
+        key for key, digest in digests.items() if old_state.get(f"{key}.html") != digest or f"{key}.html" not in present
+    ]
+    stale = sorted(present - set(state))
+    manifest = {"version": version, "pages": state}
+    if changed or stale or old_state != state:
+        if not fresh and changed:
+            redo = {f"{key}.html" for key in changed}
+            forget = {k: v for k, v in old_state.items() if k in state and k not in redo}
+            _write_file(out_dir / _PAGES_STATE, json.dumps({"version": version, "pages": forget}))
+        keys = None if len(changed) > len(digests) // 4 else changed
+        sources = {name: _by_agency(con, sql, keys) for name, sql in _page_sources(have).items()}
+        empty: tuple[list[str], dict[int, list[tuple]]] = ([], {})
+        years, findings = sources.get("years", empty), sources.get("findings", (_FINDING_COLS, {}))
+        incomplete, publication = sources.get("incomplete", (_INCOMPLETE_COLS, {})), sources.get("publication")
+        fcols = findings[0][:-1] if "finding_id" in findings[0] else findings[0]
+        wanted = index if keys is None or index.empty else index[index.agency_key.isin(changed)]
+        records = {int(r["agency_key"]): r for r in wanted.to_dict("records")}
+        for key in changed:
+            agency = records[key]
+            f = (fcols, [r[: len(fcols)] for r in findings[1].get(key, [])])
+            pub = (publication[0], publication[1].get(key, [])) if publication else None
+            page = agency_page(
+                agency, (years[0], years[1].get(key, [])), f, pub, (incomplete[0], incomplete[1].get(key, []))
+            )
+            if fresh:
+                (target / f"{key}.html").write_text(page, encoding="utf-8")
+            else:
+                _write_file(target / f"{key}.html", page)
+        _write_file(target / _PAGES_STATE, json.dumps(manifest))
+    if fresh:
+        os.replace(target, out_dir)
+    return {"pages_rendered": len(changed), "pages_kept": len(digests) - len(changed), "stale": stale}
 
 
 def write_report(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
-    """Write the report to ``path`` and the agency pages to ``path.parent / 'agencies'``, atomically."""
+    """Write the report to ``path`` and the agency pages to ``path.parent / 'agencies'``.
+
+    Agency pages are written first (only those whose content changed), then the main page is
+    replaced atomically, then pages of agencies that vanished are removed.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     index = q.agencies(con)
-    _write_agency_pages(con, index, path.parent / "agencies")
+    pages = _write_agency_pages(con, index, path.parent / "agencies")
     tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}.tmp"
     tmp.write_text(build_report_html(con, index), encoding="utf-8")
     os.replace(tmp, path)
+    for name in pages["stale"]:
+        (path.parent / "agencies" / name).unlink(missing_ok=True)
     return path

@@ -130,7 +130,7 @@ def coverage(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def agencies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per agency with a report: where it sits, years reported, failing findings."""
+    """One row per agency with a report: where it sits (as of its latest year), years reported, failing findings."""
     have = tables(con)
     if "agg_agency_year" not in have:
         return pd.DataFrame()
@@ -141,11 +141,12 @@ def agencies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         else "0"
     )
     return con.execute(
-        "SELECT agency_key, any_value(agency) AS agency, any_value(level) AS level, "
-        "any_value(sector) AS sector, any_value(province) AS province, any_value(city) AS city, "
-        "any_value(county) AS county, count(*) AS years_reported, min(year) AS first_year, "
+        "SELECT agency_key, arg_max(agency, year) AS agency, arg_max(level, year) AS level, "
+        "arg_max(sector, year) AS sector, arg_max(province, year) AS province, arg_max(city, year) AS city, "
+        "arg_max(county, year) AS county, count(*) AS years_reported, min(year) AS first_year, "
         f"max(year) AS last_year, {findings} AS failing_findings "
-        "FROM agg_agency_year g GROUP BY agency_key ORDER BY province, city NULLS FIRST, county NULLS FIRST, agency"
+        "FROM agg_agency_year g GROUP BY agency_key "
+        "ORDER BY province, city NULLS FIRST, county NULLS FIRST, agency, agency_key"
     ).df()
 
 

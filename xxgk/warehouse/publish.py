@@ -13,6 +13,7 @@ Parquet exports are written to a fresh folder and swapped in the same way.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import uuid
@@ -56,30 +57,97 @@ def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
 
+_STATE = ".xxgk-state.json"  # inside the Parquet folder: digest of every (table, partition) exported
+_FACTS = ("fact_application", "fact_proactive_disclosure", "fact_review_litigation")
+
+
+def _partition_digests(con: duckdb.DuckDBPyConnection, existing: set[str]) -> dict[str, dict[str, list]]:
+    """``{table: {partition: [rows, digest]}}`` for every exported table present.
+
+    A partition is ``year_partition=<year>`` (NULL year as 0) for tables with a year column, ``data``
+    for the others. The digest is the order-independent sum of row hashes, so an unchanged partition
+    is recognised without reading its file. ``report_cells`` (a view over the fact tables and
+    ``dim_report``) takes the digests of the rows it is built from; the fact tables carry their
+    report's year, so a year of the view depends on the same year of those tables only.
+    """
+    out: dict[str, dict[str, list]] = {}
+    for table in EXPORTED_TABLES:
+        if table not in existing or table == "report_cells":
+            continue
+        cols = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+        if "year" in cols:
+            rows = con.execute(
+                f"SELECT coalesce(year, 0), count(*), coalesce(sum(hash(t)), 0) FROM {table} t GROUP BY 1"
+            ).fetchall()
+            out[table] = {f"year_partition={int(y)}": [int(n), str(h)] for y, n, h in rows} or {"data": [0, "0"]}
+        else:
+            n, h = con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchone()
+            out[table] = {"data": [int(n), str(h)]}
+    if "report_cells" in existing and all(t in out for t in (*_FACTS, "dim_report")):
+        cells: dict[str, list] = {}
+        for part, (_, h) in out["dim_report"].items():
+            parts = [h, *(str(out[t].get(part, [0, "-"])[1]) for t in _FACTS)]
+            cells[part] = [0, hashlib.sha256(":".join(parts).encode()).hexdigest()[:32]]
+        out["report_cells"] = cells
+    return out
+
+
 def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, int]:
-    """Write every exported table to ``out_dir/<table>/`` (year-partitioned when it has a year)."""
+    """Write every exported table to ``out_dir/<table>/`` (year-partitioned when it has a year).
+
+    Layout: ``<table>/year_partition=<year>/data_0.parquet`` for tables with a year column (NULL
+    year as 0; read with ``hive_partitioning``), ``<table>/data.parquet`` for the others.
+
+    The new export is assembled in a fresh folder and swapped over ``out_dir`` (readers see the old
+    export or the new one, never a mix). A partition whose content digest equals the one recorded
+    with the current export is hard-linked from it instead of being written again, so a run that
+    changed one year (or a few tables) rewrites only those files. Returns rows per table exported.
+    """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    existing = _existing(con)
+    digests = _partition_digests(con, existing)
+    old: dict[str, dict[str, list]] = {}
+    try:
+        old = json.loads((out_dir / _STATE).read_text(encoding="utf-8"))["tables"]
+    except (OSError, ValueError, KeyError, TypeError):
+        old = {}
     staging = out_dir.parent / f".{out_dir.name}.{uuid.uuid4().hex[:8]}.tmp"
     staging.mkdir(parents=True)
     counts: dict[str, int] = {}
-    existing = _existing(con)
-    for table in EXPORTED_TABLES:
-        if table not in existing:
-            continue
-        cols = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
-        target = staging / table
-        n = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-        counts[table] = n
-        if "year" in cols and n:
-            con.execute(
-                f"COPY (SELECT *, coalesce(year, 0) AS year_partition FROM {table}) TO {_sql_path(target)} "
-                "(FORMAT parquet, PARTITION_BY (year_partition), OVERWRITE_OR_IGNORE)"
-            )
-        else:
+    try:
+        for table, parts in digests.items():
+            target = staging / table
             target.mkdir()
-            con.execute(f"COPY {table} TO {_sql_path(target / 'data.parquet')} (FORMAT parquet)")
-    _swap_dir(staging, out_dir)
+            before = old.get(table, {})
+            for part, (_, digest) in parts.items():
+                name = "data.parquet" if part == "data" else f"{part}/data_0.parquet"
+                if part != "data":
+                    (target / part).mkdir()
+                if before.get(part, [None, None])[1] == digest and _link(out_dir / table / name, target / name):
+                    continue
+                where = "" if part == "data" else f" WHERE coalesce(year, 0) = {int(part.split('=')[1])}"
+                con.execute(f"COPY (SELECT * FROM {table}{where}) TO {_sql_path(target / name)} (FORMAT parquet)")
+            if table == "report_cells":
+                for part in parts:  # the view's row count, from the files' metadata (no second join)
+                    name = "data.parquet" if part == "data" else f"{part}/data_0.parquet"
+                    parts[part][0] = int(
+                        con.execute(f"SELECT count(*) FROM read_parquet({_sql_path(target / name)})").fetchone()[0]
+                    )
+            counts[table] = sum(n for n, _ in parts.values())
+        (staging / _STATE).write_text(json.dumps({"tables": digests}, sort_keys=True), encoding="utf-8")
+        _swap_dir(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return counts
+
+
+def _link(src: Path, dst: Path) -> bool:
+    """Hard-link ``src`` to ``dst`` (False when ``src`` is missing or links are not possible)."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        return False
+    return True
 
 
 def content_fingerprint(con: duckdb.DuckDBPyConnection) -> str:

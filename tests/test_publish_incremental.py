@@ -1,0 +1,117 @@
+"""Incremental publishing: after a change, the published files equal a from-scratch publish of the same warehouse.
+
+A warehouse is built by the real pipeline, published; then reports change (a figure, a finding, an
+agency vanishes), and the same folder is published again. Its files must be exactly those of a
+fresh publish into an empty folder (HTML and manifests byte for byte, Parquet row for row), while
+pages and partitions whose content did not change are kept (same inode), not rewritten.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.pipeline_helpers import run_years
+from xxgk.generator import write_inbox
+from xxgk.report.html import write_report
+from xxgk.warehouse.publish import export_parquet
+
+
+def _publish(db: Path, out: Path) -> None:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        export_parquet(con, out / "parquet")
+        write_report(con, out / "report.html")
+    finally:
+        con.close()
+
+
+def _files(root: Path) -> dict[str, Path]:
+    return {str(p.relative_to(root)): p for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _same_parquet(a: Path, b: Path) -> bool:
+    con = duckdb.connect()
+    try:
+        sa = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{a}')").fetchall()
+        sb = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{b}')").fetchall()
+        diff = con.execute(
+            f"SELECT count(*) FROM ((SELECT * FROM read_parquet('{a}') EXCEPT ALL SELECT * FROM read_parquet('{b}')) "
+            f"UNION ALL (SELECT * FROM read_parquet('{b}') EXCEPT ALL SELECT * FROM read_parquet('{a}')))"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    return sa == sb and diff == 0
+
+
+def _assert_same_output(incremental: Path, fresh: Path) -> None:
+    got, want = _files(incremental), _files(fresh)
+    assert sorted(got) == sorted(want)
+    for name, path in want.items():
+        if name.endswith(".parquet"):
+            assert _same_parquet(got[name], path), name
+        else:
+            assert got[name].read_bytes() == path.read_bytes(), name
+
+
+@pytest.mark.slow
+def test_incremental_publish_equals_a_fresh_publish(tmp_env: dict[str, Path], tmp_path: Path) -> None:
+    write_inbox(tmp_env["inbox"] / "gen", seed=41, n_agencies=8, years=[2020, 2021])
+    run_years(2020, 2021)
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(tmp_env["db"], db)
+    out = tmp_path / "pub"
+    _publish(db, out)
+    pages = sorted((out / "agencies").glob("*.html"))
+    assert len(pages) >= 8
+    inode = {name: p.stat().st_ino for name, p in _files(out).items()}
+
+    con = duckdb.connect(str(db))
+    try:
+        changed, gone = con.execute(
+            "SELECT agency_key FROM agg_agency_year WHERE year = 2021 ORDER BY agency_key LIMIT 2"
+        ).fetchall()
+        changed_key, gone_key = changed[0], gone[0]
+        report = con.execute("SELECT min(report_id) FROM fact_application WHERE year = 2021").fetchone()[0]
+        con.execute("UPDATE fact_application SET value = coalesce(value, 0) + 7 WHERE report_id = ?", [report])
+        con.execute(
+            "UPDATE agg_agency_year SET received = coalesce(received, 0) + 7 WHERE agency_key = ?", [changed_key]
+        )
+        con.execute(
+            "DELETE FROM check_findings WHERE status = 'fail' AND report_id IN "
+            "(SELECT report_id FROM dim_report WHERE agency_key = ?)",
+            [changed_key],
+        )
+        con.execute("DELETE FROM agg_agency_year WHERE agency_key = ?", [gone_key])
+    finally:
+        con.close()
+
+    _publish(db, out)
+    fresh = tmp_path / "fresh"
+    _publish(db, fresh)
+    _assert_same_output(out, fresh)
+
+    after = _files(out)
+    assert f"agencies/{gone_key}.html" not in after  # the vanished agency's page is removed
+    changed_page = f"agencies/{changed_key}.html"
+    assert after[changed_page].stat().st_ino != inode[changed_page]  # rewritten
+    kept = [n for n in after if n.startswith("agencies/") and n.endswith(".html") and n != changed_page]
+    assert len(kept) == len(pages) - 2 and all(after[n].stat().st_ino == inode[n] for n in kept)  # left as they were
+    # Parquet: the 2020 partition of the facts did not change and is the same file; 2021 was rewritten
+    assert after["parquet/fact_application/year_partition=2020/data_0.parquet"].stat().st_ino == (
+        inode["parquet/fact_application/year_partition=2020/data_0.parquet"]
+    )
+    assert after["parquet/fact_application/year_partition=2021/data_0.parquet"].stat().st_ino != (
+        inode["parquet/fact_application/year_partition=2021/data_0.parquet"]
+    )
+    text = after[changed_page].read_text(encoding="utf-8")
+    assert "Findings (0 failing" in text
+    assert not [p for p in out.rglob(".*") if p.name != ".xxgk-state.json"]  # no temporary left behind
+
+    # nothing changed: a further publish rewrites no page
+    before = {n: p.stat().st_ino for n, p in after.items() if n.startswith("agencies/")}
+    _publish(db, out)
+    assert {n: p.stat().st_ino for n, p in _files(out).items() if n.startswith("agencies/")} == before
