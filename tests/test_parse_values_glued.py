@@ -295,3 +295,25 @@ def test_vanished_blank_row_is_flagged_not_dropped() -> None:
     assert all(c.confidence < 0.5 for c in row)
     codes = [i.code for i in issues]
     assert "ambiguous_glued_digits" in codes and "cell_count_mismatch" not in codes
+
+
+def test_vanished_blanks_preferred_over_a_reading_that_breaks_the_row_sum() -> None:
+    """'3413139' for 34,1,_,_,3,1,39: reading each digit as a cell (3,4,1,3,1,3 → 9) breaks the row's
+    总计; placing the numbers among fewer cells keeps it, so the row is read as vanished blanks
+    (ambiguous, not a rule-breaking reading at high confidence)."""
+    from xxgk.parsing.tables import Captures, RowCapture
+    from xxgk.parsing.tresolve import resolve_t3
+    from xxgk.template.model import load_format
+
+    caps = Captures()
+    caps.t3 = [RowCapture("T3", "3.1", ["3413139"], "text offset 0", source="text")]
+    issues: list = []
+    cells = {c.col_code: c for c in resolve_t3(caps, load_format("2021"), issues) if c.row_code == "3.1"}
+    assert len(cells) == 7 and all(c.value is None and not c.is_blank for c in cells.values())
+    assert 39.0 in cells["TOTAL"].alternatives
+    assert all(c.confidence < 0.5 for c in cells.values())
+    # a glued row that keeps its sum with every digit a cell is still read directly
+    caps.t3 = [RowCapture("T3", "3.1", ["1210004"], "text offset 0", source="text")]
+    cells = {c.col_code: c for c in resolve_t3(caps, load_format("2021"), []) if c.row_code == "3.1"}
+    assert [cells[k].value for k in ("NP", "LP_COM", "LP_RES", "LP_NGO", "LP_LAW", "LP_OTH", "TOTAL")] == [
+        1, 2, 1, 0, 0, 0, 4]

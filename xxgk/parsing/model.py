@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-PARSER_VERSION = "0.2.0"
+PARSER_VERSION = "0.2.1"
 
 Media = Literal["html", "txt", "pdf", "docx", "unknown"]
 ParseStatus = Literal["ok", "partial", "failed"]

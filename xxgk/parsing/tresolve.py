@@ -123,6 +123,12 @@ def _read_row(
         )
         return None
     if not readings and rules:
+        # No reading of every digit as a cell keeps the row's own sums. If blanks vanished from the
+        # copy ('3413139' for 34,1,_,_,3,1,39), placing the printed numbers among fewer cells may keep
+        # them: a rule-keeping placement is preferred over a reading that breaks the report's sums.
+        vanished = _vanished_blanks(cap, columns, body, rules, decimals, signed, accept)
+        if vanished is not None:
+            return vanished
         res = split_run(body, k, rules, decimals=decimals, signed=signed, accept=accept,
                         require_rules=False, max_readings=512)
         readings = best_readings(res.readings)
