@@ -5,7 +5,7 @@ but marked unobservable, with the reason; other media keep every defect observab
 from __future__ import annotations
 
 from xxgk.generator import DefectRates, generate_reports
-from xxgk.generator.observe import annotate_truth, destroyed_cells, mark_unobservable
+from xxgk.generator.observe import annotate_truth, destroyed_cells, mark_history_unobservable, mark_unobservable
 from xxgk.generator.truth import truth_dict
 
 T3_ROW1 = [f"T3:1:{c}" for c in ("NP", "LP_COM", "LP_RES", "LP_NGO", "LP_LAW", "LP_OTH", "TOTAL")]
@@ -51,3 +51,34 @@ def test_generated_glued_truth_records_what_the_copy_destroyed() -> None:
         marked += len(hidden)
         assert all(d["unobservable_reason"] for d in hidden)
     assert marked > 0
+
+
+class _Rep:
+    """The fields of a generated report that mark_history_unobservable reads."""
+
+    def __init__(self, cells: dict[str, float | None], unobservable: dict[str, str], defects: list[dict]) -> None:
+        self.cells, self.unobservable, self.defects = cells, unobservable, defects
+
+
+def test_zero_drop_after_years_whose_non_zero_cells_were_destroyed_is_unobservable() -> None:
+    earlier_cells = _cells()
+    earlier_cells["T3:1:LP_COM"] = None  # '22' in a glued copy: the row's numbers cannot be placed
+    earlier = _Rep(earlier_cells, destroyed_cells(earlier_cells, {}, "txt-glued", "2021", "row15"), [])
+    zero = _Rep(dict.fromkeys(T3_ROW1, 0), {}, [{"rule": "P-ZERO-DROP", "cells": [], "status": "warn"}])
+    mark_history_unobservable(zero, earlier, [earlier])
+    assert zero.defects[0]["observable"] is False and "destroyed" in zero.defects[0]["unobservable_reason"]
+    readable = _Rep(_cells(), {}, [])  # the same non-zero year printed in HTML: the drop shows
+    zero.defects = [{"rule": "P-ZERO-DROP", "cells": [], "status": "warn"}]
+    mark_history_unobservable(zero, readable, [earlier, readable])
+    assert "observable" not in zero.defects[0]
+
+
+def test_copy_of_empty_tables_is_no_evidence_of_copying() -> None:
+    prev = _Rep(dict.fromkeys(T3_ROW1, 0), {}, [])
+    copy = _Rep(dict(prev.cells), {}, [{"rule": "X-COPY", "cells": T3_ROW1, "status": "warn"}])
+    mark_history_unobservable(copy, prev, [prev])
+    assert copy.defects[0]["observable"] is False and "0 non-zero" in copy.defects[0]["unobservable_reason"]
+    busy = {c: float(i + 1) for i, c in enumerate(T3_ROW1)} | {f"T3:2:{c[5:]}": 1.0 for c in T3_ROW1}
+    prev, copy = _Rep(busy, {}, []), _Rep(dict(busy), {}, [{"rule": "X-COPY", "cells": [], "status": "warn"}])
+    mark_history_unobservable(copy, prev, [prev])
+    assert "observable" not in copy.defects[0]

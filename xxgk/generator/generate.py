@@ -16,7 +16,7 @@ from xxgk.template.model import T3_COLUMNS, load_format
 from .agencies import Agency
 from .defects import DefectRates, audit, break_carry, entry, inject_cells
 from .numbers import FIRST_YEAR, YearValues, copy_year, draw_profile, simulate
-from .observe import destroyed_cells, mark_unobservable
+from .observe import destroyed_cells, mark_history_unobservable, mark_unobservable
 from .report import NUMBERING_STYLES, T4_LAYOUTS, GeneratedReport, Layout, format_value
 from .rng import stream
 
@@ -119,6 +119,7 @@ def generate_agency(seed: int, agency: Agency, years: Iterable[int], rates: Defe
         rep.unobservable = destroyed_cells(rep.cells, rep.markers, rep.media, rep.version, rep.layout.t4_layout)
         mark_unobservable(rep.defects, rep.unobservable, rep.cells, rep.version,
                           prev.unobservable if prev else None)
+        mark_history_unobservable(rep, prev, out)
         out.append(rep)
         prev_rep = rep
     return out

@@ -97,6 +97,37 @@ def mark_unobservable(defects: list[dict[str, Any]], destroyed: Mapping[str, str
             d["unobservable_reason"] = why
 
 
+def _printed_nonzero(rep: Any) -> list[str]:
+    """Cells a reader of ``rep`` can see as non-zero (the medium did not destroy them)."""
+    return [c for c, v in rep.cells.items() if v and c not in (rep.unobservable or {})]
+
+
+def mark_history_unobservable(rep: Any, prev: Any | None, earlier: list[Any]) -> None:
+    """Mark (in place) the defects of ``rep`` that rest on earlier reports a reader cannot see.
+
+    - P-ZERO-DROP ("all 0 after a non-zero year") when every non-zero cell of the earlier reports was
+      destroyed by their medium: no reader can know those years were non-zero.
+    - X-COPY of a copied report whose tables hold no evidence of copying by the rule's own definition
+      (at least 10 numbers printed in both years, one of them non-zero): identical empty tables are what
+      an agency with no activity prints each year (P-ZERO reports them).
+    """
+    for d in rep.defects:
+        if d.get("observable") is False:
+            continue
+        if d["rule"] == "P-ZERO-DROP" and not any(_printed_nonzero(r) for r in earlier):
+            d["observable"] = False
+            d["unobservable_reason"] = ("every non-zero cell of the earlier reports was destroyed by their medium "
+                                        "(blank cells vanished from a glued copy)")
+        elif d["rule"] == "X-COPY" and prev is not None:
+            common = [c for c, v in rep.cells.items() if v is not None and prev.cells.get(c) is not None]
+            seen = [c for c in common if c not in (rep.unobservable or {}) and c not in (prev.unobservable or {})]
+            if len(seen) < 10 or not any(rep.cells[c] for c in seen):
+                d["observable"] = False
+                d["unobservable_reason"] = (f"{len(seen)} numbers readable in both years, "
+                                            f"{sum(1 for c in seen if rep.cells[c])} non-zero: identical tables "
+                                            "without 10 readable numbers and a non-zero one are no evidence of a copy")
+
+
 def annotate_truth(truth: dict[str, Any]) -> dict[str, Any]:
     """A truth record with ``meta.unobservable_cells`` and the defects' ``observable`` flags filled in
     (truth files written before observe.py lack them; X-T3-CARRY then sees only this year's cells)."""
