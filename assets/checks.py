@@ -39,7 +39,12 @@ from dagster import (
 
 from xxgk.compliance.findings import RULE_IDS as COMPLIANCE_RULE_IDS
 from xxgk.rules.catalogue import DEFAULT_PATH, load_catalogue
-from xxgk.rules.gx_validation import ValidationSummary, findings_integrity_expectations, validate_frame, validate_rules
+from xxgk.rules.gx_validation import (
+    ValidationSummary,
+    findings_integrity_expectations,
+    rule_expectations,
+    validate_frame,
+)
 from xxgk.rules.store import ensure_tables, results_version
 from xxgk.warehouse import build_state
 
@@ -68,38 +73,36 @@ def _docs_metadata(summary: ValidationSummary) -> dict[str, Any]:
     }
 
 
-def _worst_reports(findings: Any, limit: int = 5) -> list[dict[str, Any]]:
-    fails = findings[findings["status"] == "fail"]
-    if fails.empty:
-        return []
-    top = (
-        fails.groupby(["report_id", "agency", "year"], dropna=False).size().sort_values(ascending=False).head(limit)
-    )
-    return [
-        {"report_id": rid, "agency": ag, "year": None if yr != yr else int(yr), "failing_findings": int(n)}
-        for (rid, ag, yr), n in top.items()
-    ]
-
-
-_COVERAGE_SQL = """
+# Failing findings of the selected rules (the severities of the check), per report × rule × sheet
+_FAILS_CTE = """
 WITH f AS (
-    SELECT report_id, rule_id, sheet, count(*) AS n_fail
+    SELECT report_id, rule_id, sheet, any_value(agency) AS agency, any_value(year) AS year, count(*) AS n_fail
     FROM check_findings
-    WHERE status = 'fail' AND list_contains(?, rule_id) AND list_contains(?, sheet)
-      AND list_contains(?, severity) AND (? OR list_contains(?, year))
-    GROUP BY ALL
+    WHERE status = 'fail' AND list_contains($ids, rule_id) AND list_contains($sheets, sheet)
+      AND list_contains($sevs, severity) AND ($every OR list_contains($years, year))
+    GROUP BY report_id, rule_id, sheet
+), c AS (
+    SELECT c.report_id, c.rule_id, c.n_checked, coalesce(f.n_fail, 0) AS n_fail
+    FROM check_rule_coverage c
+    LEFT JOIN f ON f.report_id = c.report_id AND f.rule_id = c.rule_id AND f.sheet = c.sheet
+    WHERE list_contains($ids, c.rule_id) AND list_contains($sheets, c.sheet)
+      AND ($every OR list_contains($years, c.year))
 )
-SELECT c.report_id, c.rule_id, c.sheet, c.year, c.n_checked, coalesce(f.n_fail, 0) AS n_fail, c.n_incomplete
-FROM check_rule_coverage c
-LEFT JOIN f ON f.report_id = c.report_id AND f.rule_id = c.rule_id AND f.sheet = c.sheet
-WHERE list_contains(?, c.rule_id) AND list_contains(?, c.sheet) AND (? OR list_contains(?, c.year))
 """
-_FINDINGS_SQL = """
-SELECT report_id, rule_id, severity, status, agency, year
-FROM check_findings
-WHERE list_contains(?, rule_id) AND list_contains(?, sheet) AND list_contains(?, severity)
-  AND (? OR list_contains(?, year))
-"""
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _rule_matrix_sql(ids: list[str]) -> str:
+    """Report × rule matrix of failing cell sets (NULL where the rule was not evaluated), built in DuckDB."""
+    cols = ", ".join(
+        f"CAST(CASE WHEN sum(n_checked) FILTER (WHERE rule_id = '{i.replace(chr(39), chr(39) * 2)}') > 0 "
+        f"THEN sum(n_fail) FILTER (WHERE rule_id = '{i.replace(chr(39), chr(39) * 2)}') END AS DOUBLE) AS {_quote(i)}"
+        for i in ids
+    )  # rule ids come from the catalogue, quoted as literals and identifiers
+    return _FAILS_CTE + f"SELECT report_id{', ' + cols if cols else ''} FROM c GROUP BY report_id ORDER BY report_id"
 
 
 def rule_check_result(
@@ -115,30 +118,48 @@ def rule_check_result(
     Reads ``check_rule_coverage`` and ``check_findings`` (written by the ``check_findings`` step) for
     ``years`` (None: all); the rules are not evaluated again. A failing cell set counts against this
     check only if its finding has one of ``severities`` (an X-T3-CARRY downgraded to W for a renamed
-    agency does not fail the E check).
+    agency does not fail the E check). The report × rule matrix GX validates and the summary figures
+    are computed in DuckDB: only the matrix (one row per report) reaches pandas.
     """
     ensure_tables(con)
     rules = tuple(r for r in load_catalogue() if set(r.sheets) & set(sheets) and r.severity in severities)
-    ids, sh, sev = [r.id for r in rules], list(sheets), list(severities)
-    every, ys = years is None, list(years or [])
-    coverage = con.execute(_COVERAGE_SQL, [ids, sh, sev, every, ys, ids, sh, every, ys]).df()
-    findings = con.execute(_FINDINGS_SQL, [ids, sh, sev, every, ys]).df()
-    summary = validate_rules(coverage, rules, suite_name, docs_dir)
-    failing = findings[findings["status"] == "fail"]
-    by_rule = failing.groupby("rule_id")["report_id"].nunique().to_dict()
+    ids = [r.id for r in rules]
+    params = {"ids": ids, "sheets": list(sheets), "sevs": list(severities), "every": years is None,
+              "years": list(years or [])}
+    matrix = con.execute(_rule_matrix_sql(ids), params).df()
+    summary = validate_frame(matrix, suite_name, rule_expectations(rules), "report_id", docs_dir)
+    reports_checked = con.execute(_FAILS_CTE + "SELECT count(DISTINCT report_id) FROM c", params).fetchone()[0]
+    counts = con.execute(
+        "SELECT count(*) FILTER (WHERE status = 'fail'), count(*) FILTER (WHERE status = 'incomplete') "
+        "FROM check_findings WHERE list_contains($ids, rule_id) AND list_contains($sheets, sheet) "
+        "AND list_contains($sevs, severity) AND ($every OR list_contains($years, year))",
+        params,
+    ).fetchone()
+    by_rule = dict(con.execute(
+        _FAILS_CTE + "SELECT rule_id, count(DISTINCT report_id) FROM f GROUP BY rule_id ORDER BY rule_id", params
+    ).fetchall())
+    worst = [
+        {"report_id": rid, "agency": ag, "year": None if yr is None else int(yr), "failing_findings": int(n)}
+        for rid, ag, yr, n in con.execute(
+            _FAILS_CTE + "SELECT report_id, any_value(agency), any_value(year), sum(n_fail) AS n FROM f "
+            "GROUP BY report_id ORDER BY n DESC, report_id LIMIT 5",
+            params,
+        ).fetchall()
+    ]
     severity = AssetCheckSeverity.ERROR if "E" in severities else AssetCheckSeverity.WARN
+    failing = int(counts[0])
     meta: dict[str, Any] = {
         "rule_ids": MetadataValue.json(ids),
-        "reports_checked": int(coverage["report_id"].nunique()),
-        "failing_findings": len(failing),
-        "incomplete_findings": int((findings["status"] == "incomplete").sum()),
+        "reports_checked": int(reports_checked),
+        "failing_findings": failing,
+        "incomplete_findings": int(counts[1]),
         "reports_failing_by_rule": MetadataValue.json({k: int(v) for k, v in by_rule.items()}),
-        "worst_reports": MetadataValue.json(_worst_reports(findings)),
+        "worst_reports": MetadataValue.json(worst),
         "gx_unexpected_by_rule": MetadataValue.json({o.rule_id: o.unexpected_count for o in summary.outcomes}),
         "gx_seconds": round(summary.seconds, 3),
         **_docs_metadata(summary),
     }
-    return AssetCheckResult(passed=summary.success and failing.empty, severity=severity, metadata=meta)
+    return AssetCheckResult(passed=summary.success and failing == 0, severity=severity, metadata=meta)
 
 
 def findings_integrity_result(

@@ -1,7 +1,8 @@
 """Evaluate the rule catalogue set-wise in DuckDB and return ``check_findings`` rows.
 
 Every rule is one SQL statement over the ``_rx_*`` working tables (see ``xxgk.rules.prepare``):
-equation rules share one generated query over ``_rx_equations``; the others have a file in
+equation rules share one generated query over ``_rx_eq_defs`` / ``_rx_eq_cells`` (integer keys, names
+restored only for the rows read); the others have a file in
 ``xxgk/rules/sql``. Each statement yields evaluation units (report, rule, cell set) with a status
 ``pass`` / ``fail`` / ``incomplete`` (a blank or marker cell among those involved) / ``skip`` (none
 of the cells exist). No per-report Python loop.
@@ -23,25 +24,29 @@ FINDING_COLUMNS = [
 ]
 COVERAGE_COLUMNS = ["report_id", "rule_id", "sheet", "year", "region", "n_checked", "n_fail", "n_incomplete"]
 
+# One row per (in-scope report, equation): integer keys only (rx, eq_id), evidence only when not passing
+# — the rule, sheet and cell set come from _rx_eq_defs when a row is read (see _EVAL_VIEW).
 _EQUATION_SQL = """
+CREATE OR REPLACE TEMP TABLE _rx_eval_eq AS
 WITH j AS (
-    SELECT c.report_id, e.eq_id,
+    SELECT r.rx, e.eq_id,
            count(*) AS n_present, count(c.value) AS n_known,
            count(*) FILTER (WHERE e.is_lhs) AS n_lhs_present,
            sum(c.value) FILTER (WHERE e.is_lhs) AS lhs_sum,
            sum(c.value) FILTER (WHERE NOT e.is_lhs) AS rhs_sum,
-           string_agg(c.cell_code || CASE WHEN c.marker IS NOT NULL THEN ' (' || c.marker || ')' ELSE '' END, ', '
-                      ORDER BY c.cell_code) FILTER (WHERE c.value IS NULL) AS blank_cells
+           -- an unordered list (an ordered string_agg would make this large aggregation much slower)
+           list({'k': c.cell_code, 'v': c.cell_code || CASE WHEN c.marker IS NOT NULL THEN ' (' || c.marker || ')'
+                 ELSE '' END}) FILTER (WHERE c.value IS NULL) AS blanks
     FROM _rx_cells c
     JOIN _rx_reports r ON r.report_id = c.report_id AND r.in_scope
     JOIN _rx_eq_cells e ON e.cell_code = c.cell_code
         AND e.layout = CASE WHEN e.sheet = 'T3' THEN r.t3_layout ELSE r.format_version END
-    GROUP BY c.report_id, e.eq_id
+    GROUP BY r.rx, e.eq_id
 ), d AS (
-    SELECT j.*, q.rule_id, q.sheet, q.eq_key, q.op, q.gate, q.n_cells, q.n_lhs
+    SELECT j.*, q.op, q.gate, q.n_cells, q.n_lhs
     FROM j JOIN _rx_eq_defs q ON q.eq_id = j.eq_id
 )
-SELECT report_id, rule_id, sheet, eq_key AS cells,
+SELECT rx, eq_id,
        CASE WHEN gate = 'lhs' AND n_lhs_present < n_lhs THEN 'skip'
             WHEN n_known < n_cells THEN 'incomplete'
             WHEN op = 'eq' AND abs(coalesce(lhs_sum, 0) - coalesce(rhs_sum, 0)) > 1e-6 THEN 'fail'
@@ -49,15 +54,26 @@ SELECT report_id, rule_id, sheet, eq_key AS cells,
             ELSE 'pass' END AS status,
        coalesce(rhs_sum, 0) AS expected, coalesce(lhs_sum, 0) AS actual,
        CASE WHEN n_known < n_cells THEN
-                concat_ws('; ', 'blank: ' || blank_cells,
+                concat_ws('; ',
+                          'blank: '
+                          || nullif(array_to_string(list_transform(list_sort(blanks), lambda x: x.v), ', '), ''),
                           CASE WHEN n_present < n_cells THEN (n_cells - n_present) || ' cells absent' END)
             WHEN (op = 'eq' AND abs(coalesce(lhs_sum, 0) - coalesce(rhs_sum, 0)) > 1e-6)
                  OR (op = 'ge' AND coalesce(lhs_sum, 0) < coalesce(rhs_sum, 0) - 1e-6) THEN
                 'left side ' || coalesce(lhs_sum, 0) || CASE WHEN op = 'eq' THEN ' vs ' ELSE ' must be >= ' END
                  || coalesce(rhs_sum, 0) || ' (difference ' || (coalesce(lhs_sum, 0) - coalesce(rhs_sum, 0)) || ')'
-       END AS evidence,
-       NULL AS severity
+       END AS evidence
 FROM d
+"""
+
+# Every evaluation unit: the hand-written rules' rows and the equation rows with their names restored
+_EVAL_VIEW = """
+CREATE OR REPLACE TEMP VIEW _rx_eval AS
+SELECT report_id, rule_id, sheet, cells, status, expected, actual, evidence, severity FROM _rx_eval_sql
+UNION ALL
+SELECT r.report_id, d.rule_id, d.sheet, d.eq_key AS cells, q.status, q.expected, q.actual, q.evidence,
+       NULL::VARCHAR AS severity
+FROM _rx_eval_eq q JOIN _rx_eq_defs d ON d.eq_id = q.eq_id JOIN _rx_reports r ON r.rx = q.rx
 """
 
 _FINDINGS_SQL = """
@@ -76,14 +92,26 @@ ORDER BY r.year, e.report_id, e.rule_id, e.cells
 """
 
 _COVERAGE_SQL = """
-SELECT e.report_id, e.rule_id, e.sheet, r.year, r.region,
-       count(*) FILTER (WHERE e.status IN ('pass', 'fail')) AS n_checked,
-       count(*) FILTER (WHERE e.status = 'fail') AS n_fail,
-       count(*) FILTER (WHERE e.status = 'incomplete') AS n_incomplete
-FROM _rx_eval e JOIN _rx_reports r ON r.report_id = e.report_id AND r.in_scope
-WHERE e.status <> 'skip'
-GROUP BY ALL
-ORDER BY r.year, e.report_id, e.rule_id, e.sheet
+WITH u AS (
+    SELECT r.rx, e.rule_id, e.sheet,
+           count(*) FILTER (WHERE e.status IN ('pass', 'fail')) AS n_checked,
+           count(*) FILTER (WHERE e.status = 'fail') AS n_fail,
+           count(*) FILTER (WHERE e.status = 'incomplete') AS n_incomplete
+    FROM _rx_eval_sql e JOIN _rx_reports r ON r.report_id = e.report_id AND r.in_scope
+    WHERE e.status <> 'skip'
+    GROUP BY ALL
+    UNION ALL
+    SELECT q.rx, d.rule_id, d.sheet,
+           count(*) FILTER (WHERE q.status IN ('pass', 'fail')),
+           count(*) FILTER (WHERE q.status = 'fail'),
+           count(*) FILTER (WHERE q.status = 'incomplete')
+    FROM _rx_eval_eq q JOIN _rx_eq_defs d ON d.eq_id = q.eq_id
+    WHERE q.status <> 'skip'
+    GROUP BY ALL
+)
+SELECT r.report_id, u.rule_id, u.sheet, r.year, r.region, u.n_checked, u.n_fail, u.n_incomplete
+FROM u JOIN _rx_reports r ON r.rx = u.rx
+ORDER BY r.year, r.report_id, u.rule_id, u.sheet
 """
 
 _EVAL_COLS = "report_id, rule_id, sheet, cells, status, expected, actual, evidence, severity"
@@ -124,20 +152,23 @@ def evaluate_into(
     """
     rules = _select_rules(rule_ids, sheets)
     prepare(con, years, rules, targets)
-    parts = []
     if any(r.kind == "equation" for r in rules):
-        parts.append(_EQUATION_SQL)
-    for r in rules:
-        if r.kind == "sql":
-            parts.append(r.sql_path.read_text(encoding="utf-8"))
-    if parts:
-        union = "\nUNION ALL\n".join(f"SELECT {_EVAL_COLS} FROM (\n{p}\n)" for p in parts)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _rx_eval AS {union}")  # SQL text from package files
+        con.execute(_EQUATION_SQL)
     else:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _rx_eval (report_id VARCHAR, rule_id VARCHAR, sheet VARCHAR,"
+            "CREATE OR REPLACE TEMP TABLE _rx_eval_eq (rx INTEGER, eq_id BIGINT, status VARCHAR, expected DOUBLE,"
+            " actual DOUBLE, evidence VARCHAR)"
+        )
+    parts = [r.sql_path.read_text(encoding="utf-8") for r in rules if r.kind == "sql"]
+    if parts:
+        union = "\nUNION ALL\n".join(f"SELECT {_EVAL_COLS} FROM (\n{p}\n)" for p in parts)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _rx_eval_sql AS {union}")  # SQL text from package files
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _rx_eval_sql (report_id VARCHAR, rule_id VARCHAR, sheet VARCHAR,"
             " cells VARCHAR, status VARCHAR, expected DOUBLE, actual DOUBLE, evidence VARCHAR, severity VARCHAR)"
         )
+    con.execute(_EVAL_VIEW)
     cat = pd.DataFrame(
         [{"rule_id": r.id, "severity": r.severity, "message_zh": r.message_zh, "message_en": r.message_en}
          for r in load_catalogue()]
@@ -146,7 +177,11 @@ def evaluate_into(
     con.execute("CREATE OR REPLACE TEMP TABLE _rx_catalogue AS SELECT * FROM _rx_cat_df")
     con.unregister("_rx_cat_df")
     if sheets is not None:
-        con.execute("DELETE FROM _rx_eval WHERE NOT list_contains(?, sheet)", [list(sheets)])
+        con.execute("DELETE FROM _rx_eval_sql WHERE NOT list_contains(?, sheet)", [list(sheets)])
+        con.execute(
+            "DELETE FROM _rx_eval_eq WHERE eq_id IN (SELECT eq_id FROM _rx_eq_defs WHERE NOT list_contains(?, sheet))",
+            [list(sheets)],
+        )
     con.execute(f"CREATE OR REPLACE TEMP TABLE _rx_findings_out AS {_FINDINGS_SQL}")  # module constants
     con.execute(f"CREATE OR REPLACE TEMP TABLE _rx_coverage_out AS {_COVERAGE_SQL}")
 

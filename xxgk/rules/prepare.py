@@ -62,7 +62,8 @@ SELECT b.report_id, b.agency, b.region, b.year, b.format_version,
             ELSE b.format_version END AS t3_layout,
        b.agency_key, b.is_current, b.level, b.sector, b.scope,
        b.in_year AND ($no_targets OR b.report_id IN (SELECT report_id FROM _rx_scope_ids)) AS in_scope,
-       b.in_year
+       b.in_year,
+       CAST(row_number() OVER () AS INTEGER) AS rx  -- integer key of this run (joins and groups)
 FROM _rx_rep0 b
 LEFT JOIN layout l ON l.report_id = b.report_id
 """
@@ -258,8 +259,10 @@ def cleanup(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the working tables (the connection may be reused)."""
     for t in ("_rx_rep0", "_rx_scope_ids", "_rx_sent", "_rx_reports", "_rx_prev", "_rx_cells", "_rx_hist", "_rx_text",
               "_rx_template", "_rx_leaves",
-              "_rx_eq_defs", "_rx_eq_cells", "_rx_key", "_rx_narr", "_rx_eval", "_rx_catalogue", "_rx_findings_out",
+              "_rx_eq_defs", "_rx_eq_cells", "_rx_key", "_rx_narr", "_rx_eval_sql", "_rx_eval_eq",
+              "_rx_catalogue",
+              "_rx_findings_out",
               "_rx_coverage_out"):
         con.execute(f"DROP TABLE IF EXISTS {t}")  # constant identifiers
-    for v in ("_rx_dim", "_rx_text_src", "_rx_dim_base"):
+    for v in ("_rx_dim", "_rx_text_src", "_rx_dim_base", "_rx_eval"):
         con.execute(f"DROP VIEW IF EXISTS {v}")
