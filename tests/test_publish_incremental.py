@@ -115,3 +115,28 @@ def test_incremental_publish_equals_a_fresh_publish(tmp_env: dict[str, Path], tm
     before = {n: p.stat().st_ino for n, p in after.items() if n.startswith("agencies/")}
     _publish(db, out)
     assert {n: p.stat().st_ino for n, p in _files(out).items() if n.startswith("agencies/")} == before
+
+
+@pytest.mark.slow
+def test_views_sql_rebuilds_the_published_tables_and_report_cells(tmp_env: dict[str, Path], tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """report_cells is not copied to Parquet: views.sql defines it (and every table) over the files."""
+    write_inbox(tmp_env["inbox"] / "gen", seed=43, n_agencies=4, years=[2021, 2022])
+    run_years(2021, 2022)
+    out = tmp_path / "pub"
+    _publish(tmp_env["db"], out)
+    assert not (out / "parquet" / "report_cells").exists()
+    monkeypatch.chdir(out / "parquet")
+    views = duckdb.connect()
+    views.execute((out / "parquet" / "views.sql").read_text(encoding="utf-8"))
+    wh = duckdb.connect(str(tmp_env["db"]), read_only=True)
+    try:
+        query = "SELECT * FROM report_cells ORDER BY report_id, table_code, row_code, col_code"
+        want = wh.execute(query).fetchall()
+        assert len(want) > 500 and views.execute(query).fetchall() == want
+        for table in ("dim_report", "fact_application", "check_findings", "agg_agency_year"):
+            q = f"SELECT * FROM {table} ORDER BY ALL"
+            assert views.execute(q).fetchall() == wh.execute(q).fetchall(), table
+    finally:
+        wh.close()
+        views.close()
