@@ -129,21 +129,13 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, i
     return counts
 
 
-_REPORT_CELLS_VIEW = """CREATE OR REPLACE VIEW report_cells AS
-SELECT r.report_id, r.source_file, r.agency, r.region, r.year, r.format_version,
-       c.table_code, c.row_code, c.col_code, c.value, c.raw_text, c.is_blank, c.marker, c.confidence
-FROM (
-    SELECT report_id, 'T3' AS table_code, row_code, col_code, value, raw_text, is_blank, marker, confidence
-    FROM fact_application
-    UNION ALL
-    SELECT report_id, 'T2', row_code, col_code, value, raw_text, is_blank, marker, confidence
-    FROM fact_proactive_disclosure
-    UNION ALL
-    SELECT report_id, 'T4', row_code, col_code, value, raw_text, is_blank, marker, confidence
-    FROM fact_review_litigation
-) c
-JOIN dim_report r USING (report_id);
-"""
+def _report_cells_view() -> str:
+    """The warehouse's own ``report_cells`` definition (schema.sql), for use over the Parquet views."""
+    from xxgk.warehouse.db import schema_sql
+
+    ddl = schema_sql()
+    start = ddl.index("CREATE OR REPLACE VIEW report_cells AS")
+    return ddl[start : ddl.index(";", start) + 1]
 
 
 def views_sql(digests: dict[str, dict[str, list]]) -> str:
@@ -166,7 +158,7 @@ def views_sql(digests: dict[str, dict[str, list]]) -> str:
         exclude = "" if list(parts) == ["data"] else " EXCLUDE (year_partition)"
         lines.append(f"CREATE OR REPLACE VIEW {table} AS SELECT *{exclude} FROM {source};")
     if all(t in digests for t in (*_FACTS, "dim_report")):
-        lines.append(_REPORT_CELLS_VIEW.rstrip())
+        lines.append(_report_cells_view())
     return "\n".join(lines) + "\n"
 
 
