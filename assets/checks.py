@@ -19,10 +19,12 @@ by ``finding_id``, would be wrong.
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckKey,
@@ -105,15 +107,21 @@ def _rule_matrix_sql(ids: list[str]) -> str:
     return _FAILS_CTE + f"SELECT report_id{', ' + cols if cols else ''} FROM c GROUP BY report_id ORDER BY report_id"
 
 
-def rule_check_result(
-    con: duckdb.DuckDBPyConnection,
-    sheets: Sequence[str],
-    severities: Sequence[str],
-    years: list[int] | None = None,
-    docs_dir: str | Path | None = None,
-    suite_name: str = "rules",
-) -> AssetCheckResult:
-    """Validate with GX the persisted results of the catalogue's rules of ``sheets`` × ``severities``.
+@dataclass(frozen=True)
+class RuleCheckInputs:
+    """What one rule check validates, read from the warehouse: the report × rule matrix and the figures."""
+
+    rules: tuple[Any, ...]
+    severities: tuple[str, ...]
+    matrix: pd.DataFrame
+    meta: dict[str, Any]
+    failing: int
+
+
+def rule_check_inputs(
+    con: duckdb.DuckDBPyConnection, sheets: Sequence[str], severities: Sequence[str], years: list[int] | None = None
+) -> RuleCheckInputs:
+    """Read what the rule check of ``sheets`` × ``severities`` validates (the GX part needs no connection).
 
     Reads ``check_rule_coverage`` and ``check_findings`` (written by the ``check_findings`` step) for
     ``years`` (None: all); the rules are not evaluated again. A failing cell set counts against this
@@ -127,7 +135,6 @@ def rule_check_result(
     params = {"ids": ids, "sheets": list(sheets), "sevs": list(severities), "every": years is None,
               "years": list(years or [])}
     matrix = con.execute(_rule_matrix_sql(ids), params).df()
-    summary = validate_frame(matrix, suite_name, rule_expectations(rules), "report_id", docs_dir)
     reports_checked = con.execute(_FAILS_CTE + "SELECT count(DISTINCT report_id) FROM c", params).fetchone()[0]
     counts = con.execute(
         "SELECT count(*) FILTER (WHERE status = 'fail'), count(*) FILTER (WHERE status = 'incomplete') "
@@ -146,31 +153,55 @@ def rule_check_result(
             params,
         ).fetchall()
     ]
-    severity = AssetCheckSeverity.ERROR if "E" in severities else AssetCheckSeverity.WARN
-    failing = int(counts[0])
     meta: dict[str, Any] = {
         "rule_ids": MetadataValue.json(ids),
         "reports_checked": int(reports_checked),
-        "failing_findings": failing,
+        "failing_findings": int(counts[0]),
         "incomplete_findings": int(counts[1]),
         "reports_failing_by_rule": MetadataValue.json({k: int(v) for k, v in by_rule.items()}),
         "worst_reports": MetadataValue.json(worst),
+    }
+    return RuleCheckInputs(rules, tuple(severities), matrix, meta, int(counts[0]))
+
+
+def rule_check_validate(
+    inputs: RuleCheckInputs, docs_dir: str | Path | None = None, suite_name: str = "rules"
+) -> AssetCheckResult:
+    """GX validation of a rule check's matrix (no database connection held)."""
+    summary = validate_frame(inputs.matrix, suite_name, rule_expectations(inputs.rules), "report_id", docs_dir)
+    severity = AssetCheckSeverity.ERROR if "E" in inputs.severities else AssetCheckSeverity.WARN
+    meta = {
+        **inputs.meta,
         "gx_unexpected_by_rule": MetadataValue.json({o.rule_id: o.unexpected_count for o in summary.outcomes}),
         "gx_seconds": round(summary.seconds, 3),
         **_docs_metadata(summary),
     }
-    return AssetCheckResult(passed=summary.success and failing == 0, severity=severity, metadata=meta)
+    return AssetCheckResult(passed=summary.success and inputs.failing == 0, severity=severity, metadata=meta)
 
 
-def findings_integrity_result(
-    con: duckdb.DuckDBPyConnection, years: list[int] | None = None, docs_dir: str | Path | None = None
+def rule_check_result(
+    con: duckdb.DuckDBPyConnection,
+    sheets: Sequence[str],
+    severities: Sequence[str],
+    years: list[int] | None = None,
+    docs_dir: str | Path | None = None,
+    suite_name: str = "rules",
 ) -> AssetCheckResult:
-    """GX integrity suite over the stored ``check_findings`` slice of ``years``."""
-    df = con.execute(
+    """Validate with GX the persisted results of the catalogue's rules of ``sheets`` × ``severities``."""
+    return rule_check_validate(rule_check_inputs(con, sheets, severities, years), docs_dir, suite_name)
+
+
+def integrity_frame(con: duckdb.DuckDBPyConnection, years: list[int] | None = None) -> pd.DataFrame:
+    """The columns of the stored ``check_findings`` slice of ``years`` that the integrity suite checks."""
+    return con.execute(
         "SELECT finding_id, report_id, rule_id, severity, status FROM check_findings"
         " WHERE ? OR list_contains(?, year)",
         [years is None, list(years or [])],
     ).df()
+
+
+def integrity_validate(df: pd.DataFrame, docs_dir: str | Path | None = None) -> AssetCheckResult:
+    """GX integrity suite over a findings frame (no database connection held)."""
     ids = [r.id for r in load_catalogue()]
     exps = findings_integrity_expectations(ids)
     summary = validate_frame(df, "check_findings_integrity", exps, "finding_id", docs_dir)
@@ -181,6 +212,13 @@ def findings_integrity_result(
         **_docs_metadata(summary),
     }
     return AssetCheckResult(passed=summary.success, severity=AssetCheckSeverity.ERROR, metadata=meta)
+
+
+def findings_integrity_result(
+    con: duckdb.DuckDBPyConnection, years: list[int] | None = None, docs_dir: str | Path | None = None
+) -> AssetCheckResult:
+    """GX integrity suite over the stored ``check_findings`` slice of ``years``."""
+    return integrity_validate(integrity_frame(con, years), docs_dir)
 
 
 # ── cached results: validating an unchanged findings slice again would give the same answer ──
@@ -321,6 +359,8 @@ def _make_rule_checks(
         base = docs_dir or _docs_base(context)
         selected = context.selected_asset_check_keys
         years = _years(context)
+        todo: list[tuple[str, str, RuleCheckInputs]] = []
+        # 1. with the working database: replay recorded outcomes, read what the others validate
         with context.resources.warehouse.connect() as con:
             ensure_tables(con)
             fingerprint = results_fingerprint(con, years, base)
@@ -337,12 +377,19 @@ def _make_rule_checks(
                         metadata=cached[1],
                     )
                     continue
-                res = rule_check_result(con, sheets, sevs, years, base / asset_key / name, f"{asset_key}.{name}")
+                todo.append((asset_key, name, rule_check_inputs(con, sheets, sevs, years)))
+        if not todo:
+            return
+        # 2. GX without holding the database (other steps may write meanwhile), 3. record the outcomes
+        results = [(a, n, rule_check_validate(inputs, base / a / n, f"{a}.{n}")) for a, n, inputs in todo]
+        with context.resources.warehouse.connect() as con:
+            for asset_key, name, res in results:
                 record_result(con, f"{asset_key}.{name}", years, fingerprint, res)
-                yield AssetCheckResult(
-                    asset_key=asset_key, check_name=name, passed=res.passed, severity=res.severity,
-                    metadata=res.metadata,
-                )
+        for asset_key, name, res in results:
+            yield AssetCheckResult(
+                asset_key=asset_key, check_name=name, passed=res.passed, severity=res.severity,
+                metadata=res.metadata,
+            )
 
     return _checks
 
@@ -370,17 +417,20 @@ def build_rule_asset_checks(
         partitions_def=partitions_def,
     )
     def findings_integrity(context: AssetCheckExecutionContext) -> AssetCheckResult:
+        base = docs or _docs_base(context)
+        years = _years(context)
         with context.resources.warehouse.connect() as con:
             ensure_tables(con)
-            base = docs or _docs_base(context)
-            years = _years(context)
             fingerprint = results_fingerprint(con, years, base)
             cached = cached_result(con, "check_findings.findings_integrity", years, fingerprint)
             if cached is not None:
                 return AssetCheckResult(passed=cached[0], severity=AssetCheckSeverity.ERROR, metadata=cached[1])
-            res = findings_integrity_result(con, years, base / "check_findings" / "integrity")
+            frame = integrity_frame(con, years)
+        # GX without holding the database: the rule checks' step can read and record meanwhile
+        res = integrity_validate(frame, base / "check_findings" / "integrity")
+        with context.resources.warehouse.connect() as con:
             record_result(con, "check_findings.findings_integrity", years, fingerprint, res)
-            return res
+        return res
 
     checks.append(findings_integrity)
     return checks

@@ -120,9 +120,10 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
                 counts = exported.result()
             build_state.record(con, "published", {0: state})
             checkpoint(con)
-    if not skipped:
-        size = publish_database(settings.work_db, settings.duckdb_path)
-        context.log.info(f"published {settings.duckdb_path} ({size} bytes)")
+            # copied while this step still holds the working file's lock: no other step (an asset
+            # check recording its outcome) can write into it mid-copy
+            size = publish_database(settings.work_db, settings.duckdb_path)
+            context.log.info(f"published {settings.duckdb_path} ({size} bytes)")
     size = settings.duckdb_path.stat().st_size
     return MaterializeResult(
         metadata={

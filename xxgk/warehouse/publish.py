@@ -192,7 +192,11 @@ def _swap_dir(new: Path, target: Path) -> None:
 
 
 def publish_database(work_db: Path, published: Path) -> int:
-    """Copy the (checkpointed, closed) working database over ``published`` atomically; returns bytes."""
+    """Copy the checkpointed working database over ``published`` atomically; returns bytes.
+
+    The caller holds the working file (its connection, checkpointed, open): no other process can
+    write it during the copy, and DuckDB writes nothing without a statement.
+    """
     published.parent.mkdir(parents=True, exist_ok=True)
     tmp = published.parent / f".{published.name}.{uuid.uuid4().hex[:8]}.tmp"
     try:
