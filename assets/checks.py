@@ -246,7 +246,8 @@ _METADATA_TYPES: Mapping[str, Callable[[Any], MetadataValue]] = {
 
 def results_fingerprint(con: duckdb.DuckDBPyConnection, years: list[int] | None, docs_dir: Path) -> str:
     """Digest of what the rule checks validate: the persisted findings and coverage of ``years``, the
-    catalogue, the rule/validation code, and where the Data Docs go (rebuilt when that folder is gone)."""
+    catalogue, the rule/validation code, and where the Data Docs go. (A recorded outcome is replayed only
+    while its Data Docs page exists: ``_replayable``.)"""
     # The compliance findings are written into check_findings by compliance_calendar, which runs after
     # these checks (the integrity check blocks it): they are left out of the digest, else every first
     # re-run would see "new" rows that the run being replayed never validated.
@@ -266,8 +267,12 @@ def results_fingerprint(con: duckdb.DuckDBPyConnection, years: list[int] | None,
         build_state.file_digest(os.environ.get("XXGK_RULES_PATH") or DEFAULT_PATH),
         build_state.code_digest("rules"),
         docs_dir,
-        docs_dir.is_dir(),
     )
+
+
+def _replayable(cached: tuple[bool, dict[str, Any]] | None, docs: Path) -> tuple[bool, dict[str, Any]] | None:
+    """A recorded outcome, unless the Data Docs page it links to is gone (then the check runs again)."""
+    return cached if cached is not None and (docs / "index.html").is_file() else None
 
 
 def _years_key(years: list[int] | None) -> str:
@@ -370,7 +375,8 @@ def _make_rule_checks(
                     continue
                 name = f"rules_{group}"
                 severity = AssetCheckSeverity.ERROR if "E" in sevs else AssetCheckSeverity.WARN
-                cached = cached_result(con, f"{asset_key}.{name}", years, fingerprint)
+                recorded = cached_result(con, f"{asset_key}.{name}", years, fingerprint)
+                cached = _replayable(recorded, base / asset_key / name)
                 if cached is not None:
                     yield AssetCheckResult(
                         asset_key=asset_key, check_name=name, passed=cached[0], severity=severity,
@@ -422,7 +428,8 @@ def build_rule_asset_checks(
         with context.resources.warehouse.connect() as con:
             ensure_tables(con)
             fingerprint = results_fingerprint(con, years, base)
-            cached = cached_result(con, "check_findings.findings_integrity", years, fingerprint)
+            cached = _replayable(cached_result(con, "check_findings.findings_integrity", years, fingerprint),
+                                 base / "check_findings" / "integrity")
             if cached is not None:
                 return AssetCheckResult(passed=cached[0], severity=AssetCheckSeverity.ERROR, metadata=cached[1])
             frame = integrity_frame(con, years)

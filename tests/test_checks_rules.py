@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -99,3 +100,37 @@ def test_factory_builds_checks_that_load_in_definitions(con: duckdb.DuckDBPyConn
     assert set(evals) == {"rules_error", "rules_warn"}  # one step; only the materialized asset's checks
     assert not evals["rules_error"].passed
     Definitions(assets=[_a], asset_checks=checks)
+
+
+@pytest.mark.slow
+def test_unchanged_rerun_replays_check_outcomes_while_their_data_docs_exist(
+    tmp_env: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """First run: GX validates (Data Docs folder absent until then). Unchanged re-run: every GX check
+    replays its recorded outcome. A check whose Data Docs page was deleted runs again and rewrites it."""
+    from dagster import materialize
+
+    from pipelines.definitions import defs
+    from pipelines.resources import WarehouseResource
+    from tests.pipeline_helpers import all_assets
+    from xxgk.generator import write_inbox
+
+    write_inbox(tmp_env["inbox"] / "gen", seed=5, n_agencies=3, years=[2022])
+    docs = tmp_path / "docs"
+    monkeypatch.setenv("XXGK_DATA_DOCS_DIR", str(docs))
+
+    def run() -> dict[str, bool]:
+        result = materialize([*all_assets(), *(defs.asset_checks or [])], partition_key="2022",
+                             resources={"warehouse": WarehouseResource()})
+        assert result.success
+        return {f"{e.asset_key.to_user_string()}.{e.check_name}": bool(e.metadata.get("cached"))
+                for e in result.get_asset_check_evaluations() if e.check_name != "ingest_accounting"}
+
+    first = run()
+    assert first and not any(first.values())
+    assert all(run().values())  # nothing changed: replayed
+    integrity = docs / "check_findings" / "integrity"
+    shutil.rmtree(integrity)
+    third = run()
+    assert third["check_findings.findings_integrity"] is False and (integrity / "index.html").is_file()
+    assert all(v for k, v in third.items() if k != "check_findings.findings_integrity")
