@@ -145,18 +145,6 @@ def validate_frame(
     )
 
 
-def rule_matrix(coverage: pd.DataFrame, rules: tuple[Rule, ...]) -> pd.DataFrame:
-    """Report × rule matrix of failing cell-set counts (NULL where the rule was not evaluated)."""
-    ids = [r.id for r in rules]
-    cov = coverage[coverage["rule_id"].isin(ids)]
-    agg = cov.groupby(["report_id", "rule_id"], as_index=False)[["n_checked", "n_fail"]].sum()
-    agg["value"] = agg["n_fail"].where(agg["n_checked"] > 0)
-    wide = agg.pivot(index="report_id", columns="rule_id", values="value")
-    wide = wide.reindex(columns=ids).astype("float64").reset_index()
-    wide.columns.name = None
-    return wide
-
-
 def rule_expectations(rules: tuple[Rule, ...]) -> list[Any]:
     """One ``ExpectColumnValuesToBeBetween(0, 0)`` per rule (column = rule id)."""
     with warnings.catch_warnings():
@@ -169,13 +157,6 @@ def rule_expectations(rules: tuple[Rule, ...]) -> list[Any]:
         )
         for r in rules
     ]
-
-
-def validate_rules(
-    coverage: pd.DataFrame, rules: tuple[Rule, ...], suite_name: str, docs_dir: str | Path | None = None
-) -> ValidationSummary:
-    """Validate per-report rule results (from ``run_rules(...).coverage``) with a catalogue-built suite."""
-    return validate_frame(rule_matrix(coverage, rules), suite_name, rule_expectations(rules), "report_id", docs_dir)
 
 
 def findings_integrity_expectations(rule_ids: list[str]) -> list[Any]:
