@@ -11,7 +11,13 @@ from pipelines.resources import WarehouseResource
 from xxgk.report.html import write_report
 from xxgk.warehouse import build_state
 from xxgk.warehouse.aggregates import build_aggregates
-from xxgk.warehouse.publish import checkpoint, content_fingerprint, export_parquet, publish_database
+from xxgk.warehouse.publish import (
+    checkpoint,
+    content_fingerprint,
+    export_parquet,
+    partition_digests,
+    publish_database,
+)
 
 _FACTS = ["dim_report", "dim_agency", "fact_application", "fact_review_litigation"]
 
@@ -102,7 +108,8 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     settings = warehouse.settings
     report_path = settings.published_dir / "report.html"
     with warehouse.connect() as con:
-        state = content_fingerprint(con)
+        digests = partition_digests(con)  # one scan of the tables: the fingerprint and the export use it
+        state = content_fingerprint(con, digests)
         skipped = (
             settings.duckdb_path.exists()
             and report_path.exists()
@@ -115,7 +122,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
             # The Parquet export runs inside DuckDB (native threads, no GIL) while this thread renders
             # the HTML report in Python: the two overlap instead of adding up.
             with ThreadPoolExecutor(max_workers=1) as pool:
-                exported = pool.submit(export_parquet, con.cursor(), settings.published_dir / "parquet")
+                exported = pool.submit(export_parquet, con.cursor(), settings.published_dir / "parquet", digests)
                 write_report(con, report_path)
                 counts = exported.result()
             build_state.record(con, "published", {0: state})

@@ -31,11 +31,6 @@ def tree_memory(root: psutil.Process) -> tuple[int, int]:
     return pss, rss
 
 
-def tree_rss(root: psutil.Process) -> int:
-    """RSS sum of ``root`` and its descendants (bytes)."""
-    return tree_memory(root)[1]
-
-
 class TreeSampler:
     """Samples the memory of this process tree every ``interval`` s; ``peak_between(t0, t1)`` per stage."""
 

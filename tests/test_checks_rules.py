@@ -11,9 +11,8 @@ import pytest
 from dagster import AssetCheckSeverity, AssetKey, Definitions, asset
 
 from assets.checks import build_rule_asset_checks, findings_integrity_result, rule_check_result
-from xxgk.rules.evaluate import run_rules
 from xxgk.rules.fixtures import build_warehouse, report
-from xxgk.rules.store import write_run
+from xxgk.rules.store import update_findings
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +22,7 @@ def con() -> duckdb.DuckDBPyConnection:
         report("bad", "2021", agency="乙局", agency_key=2, changes={"T4:AR:TOTAL": 0, "T3:3.2:TOTAL": 50}),
         report("zero", "2019", agency="丙局", agency_key=3, changes={"T3:3.1:TOTAL": None}),
     ])
-    write_run(c, run_rules(c), None)  # what the check_findings step persists; the checks only read it
+    update_findings(c, [2019, 2021], full=True)  # what the check_findings step persists; the checks read it
     return c
 
 
@@ -62,7 +61,7 @@ def test_warning_check(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_integrity_check(con: duckdb.DuckDBPyConnection) -> None:
-    write_run(con, run_rules(con), None)
+    update_findings(con, [2019, 2021], full=True)
     assert findings_integrity_result(con).passed
     con.execute("INSERT INTO check_findings (finding_id, report_id, rule_id, severity, status, year)"
                 " SELECT finding_id, report_id, 'NOPE', severity, status, year FROM check_findings LIMIT 1")

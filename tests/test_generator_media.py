@@ -2,8 +2,7 @@
 
 Each case renders one generated report with exactly one quirk (``Quirks`` switch or ``Layout``
 variant) in one medium and parses it with ``xxgk.parsing.parse_bytes``: every truth cell must come back
-equal (blank as blank), and agency, year and format must be right. Cases where the parser fails on a
-correct rendering of a real-world quirk are ``xfail(strict=True)`` with the reason, for the parser owner.
+equal (blank as blank), and agency, year and format must be right. No case is expected to fail.
 """
 
 from __future__ import annotations
@@ -123,17 +122,11 @@ CASES: list[tuple[str, Callable[[], GeneratedReport], Quirks, dict[str, object],
     ("marker-zeros", lambda: pick(active("2021"), "marker"), Quirks(), {}, BINARY + TEXT),
 ]
 
-# Parser gaps found by these cases (correct renderings of real-world quirks); for the parser owner.
-XFAIL: dict[tuple[str, str], str] = {
-}
-
-
 def _params() -> list[object]:
     out = []
     for name, base, quirks, layout, media in CASES:
         for m in media:
-            marks = [pytest.mark.xfail(strict=True, reason=XFAIL[(name, m)])] if (name, m) in XFAIL else []
-            out.append(pytest.param(name, base, quirks, layout, m, id=f"{m}-{name}", marks=marks))
+            out.append(pytest.param(name, base, quirks, layout, m, id=f"{m}-{name}"))
     return out
 
 

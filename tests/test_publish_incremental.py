@@ -140,3 +140,24 @@ def test_views_sql_rebuilds_the_published_tables_and_report_cells(tmp_env: dict[
     finally:
         wh.close()
         views.close()
+
+
+def test_content_fingerprint_follows_every_exported_table_and_the_reviews() -> None:
+    """The publish step is skipped when this digest is unchanged: it must move with any published change."""
+    from xxgk.warehouse.publish import content_fingerprint, partition_digests
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE fact_application AS SELECT * FROM (VALUES ('r1', 2021, '1', 'NP', 3.0), "
+                "('r2', 2022, '1', 'NP', NULL)) t(report_id, year, row_code, col_code, value)")
+    con.execute("CREATE TABLE dim_agency AS SELECT 1 AS agency_key, '甲局' AS agency_name")
+    first = content_fingerprint(con)
+    assert content_fingerprint(con, partition_digests(con)) == first  # same content, same digest
+    assert set(partition_digests(con)["fact_application"]) == {"year_partition=2021", "year_partition=2022"}
+    con.execute("UPDATE fact_application SET value = 4 WHERE report_id = 'r1'")
+    second = content_fingerprint(con)
+    assert second != first
+    con.execute("UPDATE dim_agency SET agency_name = '乙局'")
+    third = content_fingerprint(con)
+    assert third != second
+    con.execute("CREATE TABLE finding_reviews AS SELECT 'f1' AS finding_id, 'dismissed' AS decision")
+    assert content_fingerprint(con) != third

@@ -9,10 +9,9 @@ import duckdb
 
 from xxgk.rules.aggregates import refresh_aggregates
 from xxgk.rules.cli import main as cli_main
-from xxgk.rules.evaluate import run_rules
 from xxgk.rules.fixtures import build_warehouse, report
 from xxgk.rules.reviews import apply_reviews_csv, export_findings_csv, record_decision
-from xxgk.rules.store import write_run
+from xxgk.rules.store import update_findings
 
 DIRTY = {"T4:AR:TOTAL": 0, "T3:3.2:NP": None}
 
@@ -24,7 +23,7 @@ def _warehouse(path: Path | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def _rerun(con: duckdb.DuckDBPyConnection) -> None:
-    write_run(con, run_rules(con, [2021]), [2021])
+    update_findings(con, [2021], full=True)  # the check_findings step, rewriting the year
     refresh_aggregates(con)
 
 

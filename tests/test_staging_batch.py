@@ -7,8 +7,20 @@ from xxgk.parsing.model import ParsedCell, ParsedReport, ParseIssue
 from xxgk.warehouse.shards import STG_SCHEMAS, _arrow_table
 
 
-def test_columns_match_the_parquet_schemas() -> None:
-    assert {t: tuple(s.names) for t, s in STG_SCHEMAS.items()} == STAGING_COLUMNS
+def test_parquet_schemas_match_the_warehouse_staging_tables() -> None:
+    """What a parse shard writes loads into the staging tables column for column, with their types."""
+    import duckdb
+
+    from xxgk.warehouse.db import apply_schema
+
+    con = duckdb.connect()
+    apply_schema(con)
+    duck_type = {"string": "VARCHAR", "int32": "INTEGER", "double": "DOUBLE", "bool": "BOOLEAN",
+                 "list<item: double>": "DOUBLE[]"}
+    for table, schema in STG_SCHEMAS.items():
+        columns = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall())
+        assert tuple(schema.names) == STAGING_COLUMNS[table]
+        assert {f.name: duck_type[str(f.type)] for f in schema} == {n: columns[n] for n in schema.names}, table
 
 
 def test_a_report_becomes_rows_first_duplicate_kept_blank_stays_null() -> None:

@@ -371,26 +371,21 @@ def _page_sources(have: set[str]) -> dict[str, str]:
 
 
 def _page_digests(con: duckdb.DuckDBPyConnection, index: pd.DataFrame, have: set[str], version: str) -> dict[int, str]:
-    """Agency key -> digest of everything its page shows, computed in SQL (order-independent row hashes)."""
+    """Agency key -> digest of everything its page shows: its index row and the rows of every page input
+    (``_page_sources``, the very queries that fill the page), as order-independent row hashes in SQL."""
     if index.empty:
         return {}
-    inputs = {
-        "years": f"SELECT agency_key, {', '.join(_YEAR_COLS)} FROM agg_agency_year",
-        "findings": "SELECT r.agency_key, f.* EXCLUDE (cells), array_to_string(f.cells, ' ') AS cells, "
-        "r.source_file FROM check_findings f JOIN dim_report r USING (report_id)",
-        "publication": "SELECT agency_key, year, status, published_date, deadline, days_late, format_version, "
-        "expected_version FROM compliance_calendar",
-    }
-    needed = {"years": {"agg_agency_year"}, "findings": {"check_findings", "dim_report"}}
-    needed["publication"] = {"compliance_calendar"}
-    used = [k for k in inputs if needed[k] <= have]
-    ctes = [f"{k} AS (SELECT agency_key, sum(hash(s)) AS h FROM ({inputs[k]}) s GROUP BY agency_key)" for k in used]
-    joins = "".join(f" LEFT JOIN {k} USING (agency_key)" for k in used)
-    hashes = ", ".join(["0", *(f"coalesce({k}.h, 0)" for k in used)])
+    sources = _page_sources(have)
+    # the ORDER BY of a source does not change a sum of hashes; each source is digested per agency
+    ctes = [f"{k} AS (SELECT agency_key, sum(hash(s)) AS h FROM ({sql.format(keys='TRUE')}) s GROUP BY agency_key)"
+            for k, sql in sources.items()]
+    joins = "".join(f" LEFT JOIN {k} USING (agency_key)" for k in sources)
+    hashes = ", ".join(["0", *(f"coalesce({k}.h, 0)" for k in sources)])
     con.register("_xxgk_page_index", index)
     try:
+        with_clause = f"WITH {', '.join(ctes)} " if ctes else ""
         rows = con.execute(
-            f"WITH {', '.join(ctes)} SELECT i.agency_key, hash(i, {hashes}) FROM _xxgk_page_index i{joins}"
+            f"{with_clause}SELECT i.agency_key, hash(i, {hashes}) FROM _xxgk_page_index i{joins}"
         ).fetchall()
     finally:
         con.unregister("_xxgk_page_index")

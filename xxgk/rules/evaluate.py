@@ -200,14 +200,3 @@ def run_rules(
     finally:
         cleanup(con)
     return RuleRun(findings[FINDING_COLUMNS], coverage[COVERAGE_COLUMNS])
-
-
-def compute_findings(
-    con: duckdb.DuckDBPyConnection, years: list[int] | None = None, rule_ids: list[str] | None = None
-) -> pd.DataFrame:
-    """``check_findings`` rows (one per report × rule × cell set that fails or is incomplete).
-
-    ``cells`` is a list of cell codes (``T3:1:NP``; ``@YYYY`` = that year's report of the same agency;
-    ``TEXT:S1`` = narrative); ``finding_id`` = first 16 hex of sha256(report_id|rule_id|cells joined by ',').
-    """
-    return run_rules(con, years, rule_ids).findings

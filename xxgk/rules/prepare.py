@@ -124,7 +124,8 @@ GROUP BY report_id
 """
 
 
-def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether a table or view ``name`` exists (temporary ones included)."""
     row = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
     ).fetchall()
@@ -188,10 +189,10 @@ def prepare(
     next years, versions, X-COPY's sentence frequencies, whose sentences come from ``rule_sentences``).
     """
     rules = rules or load_catalogue()
-    dim_ok = _exists(con, "dim_report")
+    dim_ok = table_exists(con, "dim_report")
     # the reports that have cells: given by the caller (``_rx_with_cells``, e.g. from the incremental
     # state), else one pass over report_cells
-    with_cells = "_rx_with_cells" if _exists(con, "_rx_with_cells") else "report_cells"
+    with_cells = "_rx_with_cells" if table_exists(con, "_rx_with_cells") else "report_cells"
     # Report attributes: dim_report when it exists (cheap), else one pass over report_cells.
     con.execute(
         "CREATE OR REPLACE TEMP VIEW _rx_dim_base AS "
@@ -211,7 +212,7 @@ def prepare(
             "CREATE OR REPLACE TEMP VIEW _rx_dim AS SELECT report_id, agency_key, is_current, level, sector, scope"
             " FROM dim_report"
         )
-    if _exists(con, "report_text"):
+    if table_exists(con, "report_text"):
         con.execute("CREATE OR REPLACE TEMP VIEW _rx_text_src AS SELECT report_id, section, text FROM report_text")
     else:
         con.execute(
@@ -231,7 +232,7 @@ def prepare(
     con.execute(_HIST_SQL)
     con.execute(_TEXT_SQL)
     computed = SENTENCES_SQL.format(source="SELECT report_id, body FROM _rx_text")
-    if targets and _exists(con, "rule_sentences"):
+    if targets and table_exists(con, "rule_sentences"):
         # the year's other reports are unchanged: their sentences are the ones stored when last evaluated
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _rx_sent AS {computed} UNION ALL "  # SQL text: module constants

@@ -2,19 +2,20 @@
 
 Grain: ``check_findings`` — one row per (report, rule, cell set) that fails or is incomplete;
 ``check_rule_coverage`` — one row per (report, rule, sheet) evaluated, with pass / fail / incomplete
-counts (the denominator of violation rates). A run replaces the slice of the years it evaluated
-(delete-then-insert), so re-runs are idempotent; ``finding_reviews`` is never touched here.
+counts (the denominator of violation rates). ``update_findings`` replaces the rows of the reports it
+evaluated (a whole year, or only the reports whose inputs changed), so re-runs are idempotent;
+``finding_reviews`` is never touched here.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import uuid
 
 import duckdb
 
-from xxgk.rules.evaluate import COVERAGE_COLUMNS, FINDING_COLUMNS, RuleRun
+from xxgk.rules.evaluate import COVERAGE_COLUMNS, FINDING_COLUMNS
+from xxgk.rules.prepare import table_exists
 
 FINDINGS_DDL = """
 CREATE TABLE IF NOT EXISTS check_findings (
@@ -60,35 +61,6 @@ def results_version(con: duckdb.DuckDBPyConnection, years: list[int] | None) -> 
             [years is None, list(years or [])],
         ).fetchall()
     ]
-
-
-def write_run(con: duckdb.DuckDBPyConnection, run: RuleRun, years: list[int] | None) -> int:
-    """Replace the ``years`` slice (all years if None) of both tables with ``run``; returns findings written."""
-    ensure_tables(con)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table in ("check_findings", "check_rule_coverage"):
-            if years is None:
-                con.execute(f"DELETE FROM {table}")  # constant identifiers
-            else:
-                con.execute(f"DELETE FROM {table} WHERE list_contains(?, year)", [list(years)])
-        con.register("_rx_findings_df", run.findings[FINDING_COLUMNS])
-        con.execute(f"INSERT INTO check_findings ({', '.join(FINDING_COLUMNS)}) SELECT * FROM _rx_findings_df")
-        con.register("_rx_coverage_df", run.coverage[COVERAGE_COLUMNS])
-        con.execute(f"INSERT INTO check_rule_coverage ({', '.join(COVERAGE_COLUMNS)}) SELECT * FROM _rx_coverage_df")
-        years_written = years if years is not None else sorted(
-            {int(y) for y in run.findings["year"].dropna()} | {int(y) for y in run.coverage["year"].dropna()}
-        )
-        bump_version(con, years_written)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for name in ("_rx_findings_df", "_rx_coverage_df"):
-            with contextlib.suppress(Exception):  # not registered when the insert failed early
-                con.unregister(name)
-    return len(run.findings)
 
 
 # ── incremental evaluation: re-evaluate only the reports whose inputs changed ──────────────────────
@@ -161,14 +133,9 @@ def global_fingerprint() -> str:
     return build_state.combine(catalogue, build_state.code_digest("rules", "template"), duckdb.__version__)
 
 
-def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
-    return bool(row and row[0])
-
-
 def _current_inputs(con: duckdb.DuckDBPyConnection, max_year: int) -> None:
     """``_ri_cur``: one row per report of year <= ``max_year`` the rules read, with its input digest."""
-    if _exists(con, "star_report_state"):
+    if table_exists(con, "star_report_state"):
         star, join = "coalesce(s.fingerprint, '')", "LEFT JOIN star_report_state s ON s.report_id = d.report_id"
     else:
         star, join = "''", ""
@@ -190,7 +157,7 @@ def _targets(con: duckdb.DuckDBPyConnection, years: list[int], n_max_old: dict[i
     fresh_src = (
         "SELECT t.report_id, t.section, t.text FROM report_text t WHERE t.report_id IN "
         "(SELECT report_id FROM _ri_changed WHERE side = 'new' AND year = eval_year)"
-        if _exists(con, "report_text") else
+        if table_exists(con, "report_text") else
         "SELECT NULL::VARCHAR AS report_id, NULL::VARCHAR AS section, NULL::VARCHAR AS text WHERE FALSE"
     )
     body = BODY_SQL.format(source=fresh_src)
@@ -298,7 +265,7 @@ def update_findings(con: duckdb.DuckDBPyConnection, years: list[int], full: bool
                 out["targets"] = con.execute("SELECT count(*) FROM _rx_targets").fetchone()[0]
             try:
                 evaluate_into(con, ys, targets=mode == "incremental")
-                written += _replace(con, ys, mode == "incremental")
+                written += _replace(con, ys, mode == "incremental", gfp)
             finally:
                 cleanup(con)
         changed = out["full_years"] or con.execute("SELECT count(*) FROM _ri_replace").fetchone()[0]
@@ -322,7 +289,7 @@ def update_findings(con: duckdb.DuckDBPyConnection, years: list[int], full: bool
     return out
 
 
-def _replace(con: duckdb.DuckDBPyConnection, years: list[int], incremental: bool) -> int:
+def _replace(con: duckdb.DuckDBPyConnection, years: list[int], incremental: bool, gfp: str) -> int:
     """Write the evaluated ``_rx_*_out`` rows of ``years`` and remember the year's sentences and threshold."""
     where = "list_contains(?::INTEGER[], year)"
     if incremental:
@@ -346,7 +313,6 @@ def _replace(con: duckdb.DuckDBPyConnection, years: list[int], incremental: bool
     src = ("SELECT r.year, r.agency_key FROM _rx_sent s JOIN _rx_reports r ON r.report_id = s.report_id "
            "AND r.in_year AND r.is_current")
     n_max = dict(con.execute(_NMAX_SQL.format(source=src)).fetchall())  # constant fragments
-    gfp = global_fingerprint()
     con.executemany(
         "INSERT OR REPLACE INTO rule_eval_state VALUES (?, ?, ?)", [(y, gfp, n_max.get(y)) for y in years]
     )

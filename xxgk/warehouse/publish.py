@@ -62,13 +62,14 @@ _STATE = ".xxgk-state.json"  # inside the Parquet folder: digest of every (table
 _FACTS = ("fact_application", "fact_proactive_disclosure", "fact_review_litigation")
 
 
-def _partition_digests(con: duckdb.DuckDBPyConnection, existing: set[str]) -> dict[str, dict[str, list]]:
+def partition_digests(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, list]]:
     """``{table: {partition: [rows, digest]}}`` for every exported table present.
 
     A partition is ``year_partition=<year>`` (NULL year as 0) for tables with a year column, ``data``
     for the others. The digest is the order-independent sum of row hashes, so an unchanged partition
     is recognised without reading its file.
     """
+    existing = _existing(con)
     out: dict[str, dict[str, list]] = {}
     for table in EXPORTED_TABLES:
         if table not in existing:
@@ -85,7 +86,9 @@ def _partition_digests(con: duckdb.DuckDBPyConnection, existing: set[str]) -> di
     return out
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, int]:
+def export_parquet(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, digests: dict[str, dict[str, list]] | None = None
+) -> dict[str, int]:
     """Write every exported table to ``out_dir/<table>/`` (year-partitioned when it has a year).
 
     Layout: ``<table>/year_partition=<year>/data_0.parquet`` for tables with a year column (NULL
@@ -94,11 +97,11 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, i
     The new export is assembled in a fresh folder and swapped over ``out_dir`` (readers see the old
     export or the new one, never a mix). A partition whose content digest equals the one recorded
     with the current export is hard-linked from it instead of being written again, so a run that
-    changed one year (or a few tables) rewrites only those files. Returns rows per table exported.
+    changed one year (or a few tables) rewrites only those files. ``digests``: ``partition_digests(con)``
+    when the caller has them already. Returns rows per table exported.
     """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    existing = _existing(con)
-    digests = _partition_digests(con, existing)
+    digests = digests if digests is not None else partition_digests(con)
     old: dict[str, dict[str, list]] = {}
     try:
         old = json.loads((out_dir / _STATE).read_text(encoding="utf-8"))["tables"]
@@ -171,14 +174,13 @@ def _link(src: Path, dst: Path) -> bool:
     return True
 
 
-def content_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """Digest of the content of every exported table and the review decisions (order-independent)."""
-    existing = _existing(con)
-    parts = []
-    for table in (*EXPORTED_TABLES, "finding_reviews"):
-        if table in existing and table != "report_cells":  # a view over the facts
-            n, h = con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchone()
-            parts.append(f"{table}:{n}:{h}")
+def content_fingerprint(con: duckdb.DuckDBPyConnection, digests: dict[str, dict[str, list]] | None = None) -> str:
+    """Digest of the content of every exported table (its partition digests) and the review decisions."""
+    digests = digests if digests is not None else partition_digests(con)
+    parts = [json.dumps(digests, sort_keys=True)]
+    if "finding_reviews" in _existing(con):
+        n, h = con.execute("SELECT count(*), coalesce(sum(hash(t)), 0) FROM finding_reviews t").fetchone()
+        parts.append(f"finding_reviews:{n}:{h}")
     return hashlib.sha256(";".join(parts).encode()).hexdigest()[:32]
 
 

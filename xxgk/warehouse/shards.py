@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from xxgk.inbox import InboxScan, scan_inbox, sha256_file
-from xxgk.ingest import StagingBatch, error_id, media_from_name, read_and_parse
+from xxgk.ingest import STAGING_COLUMNS, StagingBatch, error_id, media_from_name, read_and_parse
 from xxgk.parsing.model import PARSER_VERSION
 
 MAX_SHARD_FILES = 12_500
@@ -39,58 +39,18 @@ MIN_SHARD_FILES = 200
 TARGET_SHARDS = 8
 _FLUSH_REPORTS = 250
 
+# Staging columns that are not strings (the column names and their order: xxgk.ingest.STAGING_COLUMNS)
+_STG_TYPES: dict[str, pa.DataType] = {
+    "year": pa.int32(),
+    "n_cells": pa.int32(),
+    "n_ambiguous": pa.int32(),
+    "value": pa.float64(),
+    "confidence": pa.float64(),
+    "is_blank": pa.bool_(),
+    "alternatives": pa.list_(pa.float64()),
+}
 STG_SCHEMAS: dict[str, pa.Schema] = {
-    "stg_report": pa.schema(
-        [
-            ("sha256", pa.string()),
-            ("parser_version", pa.string()),
-            ("media", pa.string()),
-            ("encoding", pa.string()),
-            ("title", pa.string()),
-            ("agency", pa.string()),
-            ("region", pa.string()),
-            ("province", pa.string()),
-            ("city", pa.string()),
-            ("county", pa.string()),
-            ("year", pa.int32()),
-            ("format_version", pa.string()),
-            ("scope", pa.string()),
-            ("published_date", pa.string()),
-            ("published_date_source", pa.string()),
-            ("metadata_sources", pa.string()),
-            ("parse_status", pa.string()),
-            ("n_cells", pa.int32()),
-            ("n_ambiguous", pa.int32()),
-        ]
-    ),
-    "stg_cell": pa.schema(
-        [
-            ("sha256", pa.string()),
-            ("table_code", pa.string()),
-            ("row_code", pa.string()),
-            ("col_code", pa.string()),
-            ("raw_text", pa.string()),
-            ("value", pa.float64()),
-            ("is_blank", pa.bool_()),
-            ("marker", pa.string()),
-            ("unit", pa.string()),
-            ("confidence", pa.float64()),
-            ("alternatives", pa.list_(pa.float64())),
-        ]
-    ),
-    "stg_text": pa.schema([("sha256", pa.string()), ("section", pa.string()), ("text", pa.string())]),
-    "ingest_errors": pa.schema(
-        [
-            ("error_id", pa.string()),
-            ("source_file", pa.string()),
-            ("sha256", pa.string()),
-            ("stage", pa.string()),
-            ("severity", pa.string()),
-            ("code", pa.string()),
-            ("message", pa.string()),
-            ("location", pa.string()),
-        ]
-    ),
+    table: pa.schema([(c, _STG_TYPES.get(c, pa.string())) for c in cols]) for table, cols in STAGING_COLUMNS.items()
 }
 STG_TABLES: tuple[str, ...] = tuple(STG_SCHEMAS)
 
