@@ -435,7 +435,37 @@ def split_with_blanks(
     row. Each reading cuts the printed digits (never changed) into numbers and places them, in order,
     among the ``k`` cells; the others are blank. Only readings satisfying every rule (and ``accept``)
     are kept. ``truncated`` when a bound was hit: the readings found are then not all of them.
+    Results without ``accept`` are cached (a short all-zero run recurs across reports and its search
+    is the parser's dearest); treat them as read-only.
     """
+    if accept is None:
+        return _split_with_blanks_cached(text, k, tuple(rules), decimals, signed, max_readings, max_steps)
+    return _split_with_blanks(text, k, rules, decimals, signed, accept, max_readings, max_steps)
+
+
+@lru_cache(maxsize=4096)
+def _split_with_blanks_cached(
+    text: str,
+    k: int,
+    rules: tuple[Rule, ...],
+    decimals: frozenset[int],
+    signed: frozenset[int],
+    max_readings: int,
+    max_steps: int,
+) -> SplitResult:
+    return _split_with_blanks(text, k, rules, decimals, signed, None, max_readings, max_steps)
+
+
+def _split_with_blanks(
+    text: str,
+    k: int,
+    rules: Sequence[Rule],
+    decimals: frozenset[int],
+    signed: frozenset[int],
+    accept: Callable[[tuple[float | None, ...]], bool] | None,
+    max_readings: int,
+    max_steps: int,
+) -> SplitResult:
     result = SplitResult()
     toks = _tokens(text)
     if toks is None:
