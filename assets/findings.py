@@ -6,11 +6,13 @@ from collections.abc import Iterator
 import duckdb
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
+from assets.checks import INTEGRITY_CHECK_SPEC, docs_base, findings_integrity_check
 from assets.metadata import table_metadata
 from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_run
 from pipelines.resources import WarehouseResource
 from xxgk.rules.aggregates import refresh_aggregates
 from xxgk.rules.catalogue import DEFAULT_PATH
+from xxgk.rules.gx_validation import import_gx_in_background
 from xxgk.rules.reviews import ensure_reviews
 from xxgk.rules.store import update_findings
 from xxgk.warehouse import build_state
@@ -65,6 +67,7 @@ def findings_fingerprints(con: duckdb.DuckDBPyConnection, years: list[int]) -> d
 
 @multi_asset(
     specs=FINDINGS_SPECS,
+    check_specs=[INTEGRITY_CHECK_SPEC],
     partitions_def=report_year_partitions,
     backfill_policy=single_run,
     pool=WAREHOUSE_POOL,
@@ -76,7 +79,11 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
     Incremental (``xxgk.rules.store.update_findings``): only the reports whose inputs changed since the
     last evaluation — and those reading them: same agency in other years, X-COPY sentence partners — are
     evaluated again and their rows replaced; a new catalogue or rule code re-evaluates the year whole.
+
+    Then the blocking integrity check (GX) on the stored findings: if it fails, nothing downstream runs.
+    GX is imported in a thread meanwhile (the evaluation runs in DuckDB, which releases the GIL).
     """
+    import_gx_in_background()
     years = sorted(int(k) for k in context.partition_keys)
     in_years = "list_contains(?::INTEGER[], year)"
     with warehouse.connect() as con:
@@ -106,3 +113,4 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
             if name == "check_findings":
                 meta["by_severity_status"] = MetadataValue.json(by_severity)
             yield MaterializeResult(asset_key=spec.key, metadata=meta)
+        yield findings_integrity_check(con, years, docs_base(warehouse.settings.published_dir))

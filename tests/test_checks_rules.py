@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from dagster import AssetCheckSeverity, AssetKey, Definitions, asset
 
@@ -17,11 +18,13 @@ from xxgk.rules.store import update_findings
 
 @pytest.fixture(scope="module")
 def con() -> duckdb.DuckDBPyConnection:
-    c = build_warehouse([
-        report("clean", "2021"),
-        report("bad", "2021", agency="乙局", agency_key=2, changes={"T4:AR:TOTAL": 0, "T3:3.2:TOTAL": 50}),
-        report("zero", "2019", agency="丙局", agency_key=3, changes={"T3:3.1:TOTAL": None}),
-    ])
+    c = build_warehouse(
+        [
+            report("clean", "2021"),
+            report("bad", "2021", agency="乙局", agency_key=2, changes={"T4:AR:TOTAL": 0, "T3:3.2:TOTAL": 50}),
+            report("zero", "2019", agency="丙局", agency_key=3, changes={"T3:3.1:TOTAL": None}),
+        ]
+    )
     update_findings(c, [2019, 2021], full=True)  # what the check_findings step persists; the checks read it
     return c
 
@@ -63,8 +66,10 @@ def test_warning_check(con: duckdb.DuckDBPyConnection) -> None:
 def test_integrity_check(con: duckdb.DuckDBPyConnection) -> None:
     update_findings(con, [2019, 2021], full=True)
     assert findings_integrity_result(con).passed
-    con.execute("INSERT INTO check_findings (finding_id, report_id, rule_id, severity, status, year)"
-                " SELECT finding_id, report_id, 'NOPE', severity, status, year FROM check_findings LIMIT 1")
+    con.execute(
+        "INSERT INTO check_findings (finding_id, report_id, rule_id, severity, status, year)"
+        " SELECT finding_id, report_id, 'NOPE', severity, status, year FROM check_findings LIMIT 1"
+    )
     res = findings_integrity_result(con)
     assert not res.passed and res.severity == AssetCheckSeverity.ERROR
 
@@ -79,10 +84,14 @@ def test_factory_builds_checks_that_load_in_definitions(con: duckdb.DuckDBPyConn
         (AssetKey("fact_application"), "rules_error"),
         (AssetKey("fact_review_litigation"), "rules_error"),
         (AssetKey("fact_proactive_disclosure"), "rules_warn"),
-        (AssetKey("check_findings"), "findings_integrity"),
+        (AssetKey("check_findings"), "rules_error"),
     }
-    blocking = [c for c in checks if any(s.blocking for s in c.check_specs)]
-    assert [k.name for c in blocking for k in c.check_keys] == ["findings_integrity"]
+    assert not any(s.blocking for c in checks for s in c.check_specs)  # data rules never stop publication
+    # the one blocking check runs in the check_findings step itself
+    from assets.findings import check_findings
+
+    integrity = [s for s in check_findings.check_specs if s.blocking]
+    assert [(s.asset_key, s.name) for s in integrity] == [(AssetKey("check_findings"), "findings_integrity")]
 
     class FakeWarehouse:
         @contextmanager
@@ -91,11 +100,16 @@ def test_factory_builds_checks_that_load_in_definitions(con: duckdb.DuckDBPyConn
 
     from dagster import ResourceDefinition, materialize
 
-    target = next(c for c in checks if AssetKey("fact_application") in {k.asset_key for k in c.check_keys}
-                  and any(k.name == "rules_error" for k in c.check_keys))
+    target = next(
+        c
+        for c in checks
+        if AssetKey("fact_application") in {k.asset_key for k in c.check_keys}
+        and any(k.name == "rules_error" for k in c.check_keys)
+    )
     result = materialize([_a, target], resources={"warehouse": ResourceDefinition.hardcoded_resource(FakeWarehouse())})
-    evals = {e.check_name: e for e in result.get_asset_check_evaluations()
-             if e.asset_key == AssetKey("fact_application")}
+    evals = {
+        e.check_name: e for e in result.get_asset_check_evaluations() if e.asset_key == AssetKey("fact_application")
+    }
     assert set(evals) == {"rules_error", "rules_warn"}  # one step; only the materialized asset's checks
     assert not evals["rules_error"].passed
     Definitions(assets=[_a], asset_checks=checks)
@@ -119,11 +133,17 @@ def test_unchanged_rerun_replays_check_outcomes_while_their_data_docs_exist(
     monkeypatch.setenv("XXGK_DATA_DOCS_DIR", str(docs))
 
     def run() -> dict[str, bool]:
-        result = materialize([*all_assets(), *(defs.asset_checks or [])], partition_key="2022",
-                             resources={"warehouse": WarehouseResource()})
+        result = materialize(
+            [*all_assets(), *(defs.asset_checks or [])],
+            partition_key="2022",
+            resources={"warehouse": WarehouseResource()},
+        )
         assert result.success
-        return {f"{e.asset_key.to_user_string()}.{e.check_name}": bool(e.metadata.get("cached"))
-                for e in result.get_asset_check_evaluations() if e.check_name != "ingest_accounting"}
+        return {
+            f"{e.asset_key.to_user_string()}.{e.check_name}": bool(e.metadata.get("cached"))
+            for e in result.get_asset_check_evaluations()
+            if e.check_name != "ingest_accounting"
+        }
 
     first = run()
     assert first and not any(first.values())
@@ -133,3 +153,41 @@ def test_unchanged_rerun_replays_check_outcomes_while_their_data_docs_exist(
     third = run()
     assert third["check_findings.findings_integrity"] is False and (integrity / "index.html").is_file()
     assert all(v for k, v in third.items() if k != "check_findings.findings_integrity")
+
+
+@pytest.mark.slow
+def test_failed_integrity_check_stops_publication(
+    tmp_env: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A findings table with a duplicated finding_id fails the blocking integrity check inside the
+    check_findings step: the findings are materialized, the step fails, nothing is published."""
+    from dagster import materialize
+
+    import assets.checks as checks_module
+    from pipelines.definitions import defs
+    from pipelines.resources import WarehouseResource
+    from tests.pipeline_helpers import all_assets
+    from xxgk.generator import write_inbox
+
+    write_inbox(tmp_env["inbox"] / "gen", seed=5, n_agencies=3, years=[2022])
+    monkeypatch.setenv("XXGK_DATA_DOCS_DIR", str(tmp_path / "docs"))
+    stored = checks_module.integrity_frame
+
+    def duplicated(con: duckdb.DuckDBPyConnection, years: list[int] | None = None) -> pd.DataFrame:
+        frame = stored(con, years)
+        return pd.concat([frame, frame.head(1)], ignore_index=True)
+
+    monkeypatch.setattr(checks_module, "integrity_frame", duplicated)
+    result = materialize(
+        [*all_assets(), *(defs.asset_checks or [])],
+        partition_key="2022",
+        resources={"warehouse": WarehouseResource()},
+        raise_on_error=False,
+    )
+    assert not result.success
+    integrity = [e for e in result.get_asset_check_evaluations() if e.check_name == "findings_integrity"]
+    assert len(integrity) == 1 and not integrity[0].passed
+    assert integrity[0].metadata["failed_expectations"].value == {"finding_id unique": 2}
+    done = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "check_findings" in done and "published_warehouse" not in done
+    assert not tmp_env["db"].exists()  # the published warehouse file was never written

@@ -12,6 +12,7 @@ GX is imported lazily (≈3–5 s) so importing ``xxgk.rules`` stays cheap; prog
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -23,6 +24,31 @@ import pandas as pd
 from xxgk.rules.catalogue import Rule
 
 DOCS_SITE = "xxgk_rules"
+
+_gx_import: threading.Thread | None = None
+
+
+def _import_gx() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+
+
+def import_gx_in_background() -> None:
+    """Start importing GX (~3 s of Python) in a thread, so a step overlaps it with database work.
+
+    Every function here that uses GX waits for that import first (:func:`wait_for_gx`): GX is then
+    imported by one thread only.
+    """
+    global _gx_import
+    if _gx_import is None:
+        _gx_import = threading.Thread(target=_import_gx, name="gx-import", daemon=True)
+        _gx_import.start()
+
+
+def wait_for_gx() -> None:
+    """Join the background GX import, if one was started."""
+    if _gx_import is not None:
+        _gx_import.join()
 
 
 @dataclass(frozen=True)
@@ -81,6 +107,7 @@ def validate_frame(
     Docs site (static HTML) of this validation is written there and its ``index.html`` returned.
     """
     t0 = time.perf_counter()
+    wait_for_gx()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import great_expectations as gx
@@ -147,6 +174,7 @@ def validate_frame(
 
 def rule_expectations(rules: tuple[Rule, ...]) -> list[Any]:
     """One ``ExpectColumnValuesToBeBetween(0, 0)`` per rule (column = rule id)."""
+    wait_for_gx()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import great_expectations.expectations as gxe
@@ -161,6 +189,7 @@ def rule_expectations(rules: tuple[Rule, ...]) -> list[Any]:
 
 def findings_integrity_expectations(rule_ids: list[str]) -> list[Any]:
     """Expectations on the ``check_findings`` table itself (what must hold before publishing)."""
+    wait_for_gx()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import great_expectations.expectations as gxe
