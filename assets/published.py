@@ -14,9 +14,11 @@ from xxgk.warehouse.aggregates import build_aggregates
 from xxgk.warehouse.publish import (
     checkpoint,
     content_fingerprint,
+    discard_staged,
     export_parquet,
     partition_digests,
-    publish_database,
+    stage_database,
+    swap_database,
 )
 
 _FACTS = ["dim_report", "dim_agency", "fact_application", "fact_review_litigation"]
@@ -119,17 +121,26 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
             counts = {}
             context.log.info("warehouse content unchanged since the last publish; published files kept")
         else:
-            # The Parquet export runs inside DuckDB (native threads, no GIL) while this thread renders
-            # the HTML report in Python: the two overlap instead of adding up.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                exported = pool.submit(export_parquet, con.cursor(), settings.published_dir / "parquet", digests)
-                write_report(con, report_path)
-                counts = exported.result()
-            build_state.record(con, "published", {0: state})
+            # Checkpointed first, so the copy of the working file taken in the background is complete;
+            # nothing writes to the file until the copy is done. The copy (I/O), the Parquet export
+            # (DuckDB's native threads, no GIL) and the HTML report (Python) overlap instead of adding
+            # up. The state is recorded only once everything is in place (a run killed half-way
+            # publishes again next time).
             checkpoint(con)
-            # copied while this step still holds the working file's lock: no other step (an asset
-            # check recording its outcome) can write into it mid-copy
-            size = publish_database(settings.work_db, settings.duckdb_path)
+            staged = None
+            try:
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    copy = pool.submit(stage_database, settings.work_db, settings.duckdb_path)
+                    exported = pool.submit(export_parquet, con.cursor(), settings.published_dir / "parquet", digests)
+                    try:
+                        write_report(con, report_path)
+                        counts = exported.result()
+                    finally:
+                        staged = copy.result()
+                size = swap_database(staged, settings.duckdb_path)
+            finally:
+                discard_staged(staged)
+            build_state.record(con, "published", {0: state})
             context.log.info(f"published {settings.duckdb_path} ({size} bytes)")
     size = settings.duckdb_path.stat().st_size
     return MaterializeResult(

@@ -103,9 +103,7 @@ def table_digest(con: duckdb.DuckDBPyConnection, table: str, years: Sequence[int
 
     ``table`` is a constant identifier chosen by the caller, never user input.
     """
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-    ).fetchone()[0]
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]
     if not exists:
         return ""
     if years is None:

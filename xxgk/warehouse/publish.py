@@ -193,11 +193,11 @@ def _swap_dir(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def publish_database(work_db: Path, published: Path) -> int:
-    """Copy the checkpointed working database over ``published`` atomically; returns bytes.
+def stage_database(work_db: Path, published: Path) -> Path:
+    """Copy the checkpointed working database next to ``published`` and fsync it; returns the copy.
 
-    The caller holds the working file (its connection, checkpointed, open): no other process can
-    write it during the copy, and DuckDB writes nothing without a statement.
+    The caller holds the working file (its connection, checkpointed, open) and writes nothing to it
+    until this returns: reads may run meanwhile (DuckDB writes nothing without a statement).
     """
     published.parent.mkdir(parents=True, exist_ok=True)
     tmp = published.parent / f".{published.name}.{uuid.uuid4().hex[:8]}.tmp"
@@ -205,13 +205,38 @@ def publish_database(work_db: Path, published: Path) -> int:
         shutil.copyfile(work_db, tmp)
         with tmp.open("rb+") as f:
             os.fsync(f.fileno())
-        os.replace(tmp, published)
-        # A reader that opened the old file read-write may have left a WAL beside it; paired with the
-        # new file it would make every new reader fail ("WAL checkpoint iteration does not match").
-        published.with_name(published.name + ".wal").unlink(missing_ok=True)
-    finally:
+    except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def swap_database(staged: Path, published: Path) -> int:
+    """Rename the staged copy over ``published`` (atomic on POSIX); returns its bytes."""
+    os.replace(staged, published)
+    # A reader that opened the old file read-write may have left a WAL beside it; paired with the
+    # new file it would make every new reader fail ("WAL checkpoint iteration does not match").
+    published.with_name(published.name + ".wal").unlink(missing_ok=True)
     return published.stat().st_size
+
+
+def discard_staged(staged: Path | None) -> None:
+    """Remove a staged copy that was not swapped in (no-op once swapped or when None)."""
+    if staged is not None:
+        staged.unlink(missing_ok=True)
+
+
+def publish_database(work_db: Path, published: Path) -> int:
+    """Copy the checkpointed working database over ``published`` atomically; returns bytes.
+
+    The caller holds the working file (its connection, checkpointed, open): no other process can
+    write it during the copy, and DuckDB writes nothing without a statement.
+    """
+    staged = stage_database(work_db, published)
+    try:
+        return swap_database(staged, published)
+    finally:
+        discard_staged(staged)
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
