@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import duckdb
-from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from assets.metadata import table_metadata
 from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_run
@@ -111,18 +111,27 @@ def agency_registry(context: AssetExecutionContext, warehouse: WarehouseResource
             )
 
 
-@asset(
+CALENDAR_SPEC = AssetSpec(
+    "compliance_calendar",
     group_name="checks",
+    deps=["dim_agency_registry", "agency_alias", "dim_report", "dim_year", "fact_application",
+          "fact_review_litigation", "check_findings"],
+    description="One row per agency × report year expected (registry period, or seen in another year of a "
+    "collected province) or reported: deadline (by kind, local overrides as data), publication date and its "
+    "source, status published / late / format_mismatch / missing / not_due, days late.",
+)  # fmt: skip
+
+
+@multi_asset(
+    specs=[CALENDAR_SPEC, *COMPLIANCE_AGG_SPECS],
     partitions_def=report_year_partitions,
     backfill_policy=single_run,
     pool=WAREHOUSE_POOL,
-    deps=["dim_agency_registry", "agency_alias", "dim_report", "dim_year", "fact_application",
-          "fact_review_litigation", "check_findings"],
+    can_subset=False,
 )
-def compliance_calendar(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    """One row per agency × report year expected (registry period, or seen in another year of a
-    collected province) or reported: deadline (by kind, local overrides as data), publication date
-    and its source, status published / late / format_mismatch / missing / not_due, days late.
+def compliance_calendar(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+    """The compliance calendar of the run's years, its findings and the coverage tables built on it (one
+    step: the aggregates read only the calendar and dim_report).
 
     Also writes the findings C-MISSING, C-LATE, C-FORMAT and W-AGGREGATE-SUM into check_findings
     (after the rules engine, which replaces whole years of that table).
@@ -139,34 +148,22 @@ def compliance_calendar(context: AssetExecutionContext, warehouse: WarehouseReso
             findings = write_compliance_findings(con, years)
             build_state.record(con, "calendar", fingerprints)
         meta = table_metadata(con, "compliance_calendar", _YEAR_SLICE, [years])
-    context.log.info(f"years {years}: {statuses}; findings {findings}")
-    meta["by_status"] = MetadataValue.json(statuses)
-    meta["findings_by_rule"] = MetadataValue.json(findings)
-    meta["unchanged"] = skipped
-    return MaterializeResult(metadata=meta)
+        context.log.info(f"years {years}: {statuses}; findings {findings}")
+        meta["by_status"] = MetadataValue.json(statuses)
+        meta["findings_by_rule"] = MetadataValue.json(findings)
+        meta["unchanged"] = skipped
+        yield MaterializeResult(asset_key=CALENDAR_SPEC.key, metadata=meta)
 
-
-@multi_asset(
-    specs=COMPLIANCE_AGG_SPECS,
-    partitions_def=report_year_partitions,
-    backfill_policy=single_run,
-    pool=WAREHOUSE_POOL,
-    can_subset=False,
-)
-def compliance_aggregates(
-    context: AssetExecutionContext, warehouse: WarehouseResource
-) -> Iterator[MaterializeResult]:
-    """Replace the coverage / timeliness and format-adoption rows of the run's years."""
-    years = _years(context)
-    with warehouse.connect() as con:
         calendar = build_state.recorded(con, "calendar", years)
         code = build_state.code_digest("compliance/calendar.py")
-        fingerprints = {y: build_state.combine(calendar.get(y), code) for y in years}
-        skipped = len(calendar) == len(years) and build_state.unchanged(con, "compliance_aggregates", fingerprints)
-        if not skipped:
+        agg_fingerprints = {y: build_state.combine(calendar.get(y), code) for y in years}
+        agg_skipped = len(calendar) == len(years) and build_state.unchanged(
+            con, "compliance_aggregates", agg_fingerprints
+        )
+        if not agg_skipped:
             build_compliance_aggregates(con, years)
-            build_state.record(con, "compliance_aggregates", fingerprints)
+            build_state.record(con, "compliance_aggregates", agg_fingerprints)
         for spec in COMPLIANCE_AGG_SPECS:
             name = spec.key.to_user_string()
-            meta = {**table_metadata(con, name, _YEAR_SLICE, [years]), "unchanged": skipped}
-            yield MaterializeResult(asset_key=spec.key, metadata=meta)
+            agg_meta = {**table_metadata(con, name, _YEAR_SLICE, [years]), "unchanged": agg_skipped}
+            yield MaterializeResult(asset_key=spec.key, metadata=agg_meta)

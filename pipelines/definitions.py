@@ -5,7 +5,7 @@ from __future__ import annotations
 from dagster import Definitions
 
 from assets.checks import build_rule_asset_checks
-from assets.compliance import agency_registry, compliance_aggregates, compliance_calendar
+from assets.compliance import agency_registry, compliance_calendar
 from assets.findings import check_findings
 from assets.ingest import ingest_inbox
 from assets.ingest_checks import ingest_accounting
@@ -26,7 +26,6 @@ defs = Definitions(
         aggregates,
         agency_registry,
         compliance_calendar,
-        compliance_aggregates,
         published_warehouse,
     ],
     asset_checks=[*build_rule_asset_checks(partitions_def=report_year_partitions), ingest_accounting],
