@@ -77,38 +77,34 @@ def calendar_fingerprints(con: duckdb.DuckDBPyConnection, years: list[int], inbo
     return {y: build_state.combine(common, findings.get(y)) for y in years}
 
 
-@multi_asset(
-    specs=REGISTRY_SPECS,
-    partitions_def=report_year_partitions,
-    backfill_policy=single_run,
-    pool=WAREHOUSE_POOL,
-    can_subset=False,
-)
-def agency_registry(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
-    """Rebuild the registry dimension and the alias table (whole tables: they span every year)."""
-    with warehouse.connect() as con:
-        reg = warehouse_registry(con, warehouse.settings.inbox)
-        state = registry_fingerprint(con, warehouse.settings.inbox)
-        skipped = build_state.unchanged(con, "registry", {0: state})
-        if skipped:
-            counts = {"unchanged": True}
-        else:
-            counts = build_registry_tables(con, reg)
-            build_state.record(con, "registry", {0: state})
-        for p in reg.problems:
-            context.log.warning(f"registry {reg.path} line {p.line}: {p.code}: {p.message}")
-        problems = [{"line": p.line, "code": p.code, "message": p.message} for p in reg.problems[:20]]
-        for spec in REGISTRY_SPECS:
-            name = spec.key.to_user_string()
-            yield MaterializeResult(
-                asset_key=spec.key,
-                metadata={
-                    **table_metadata(con, name),
-                    "registry": MetadataValue.text(reg.path or "(none)"),
-                    "registry_problems": MetadataValue.json(problems),
-                    "counts": MetadataValue.json(counts),
-                },
-            )
+def registry_results(
+    context: AssetExecutionContext, con: duckdb.DuckDBPyConnection, inbox: object
+) -> Iterator[MaterializeResult]:
+    """Rebuild the registry dimension and the alias table (whole tables: they span every year), unless
+    their inputs are unchanged; one result per table. Run by the ``star_schema`` step, right after the
+    star schema they read."""
+    reg = warehouse_registry(con, inbox)
+    state = registry_fingerprint(con, inbox)
+    skipped = build_state.unchanged(con, "registry", {0: state})
+    if skipped:
+        counts: dict = {"unchanged": True}
+    else:
+        counts = build_registry_tables(con, reg)
+        build_state.record(con, "registry", {0: state})
+    for p in reg.problems:
+        context.log.warning(f"registry {reg.path} line {p.line}: {p.code}: {p.message}")
+    problems = [{"line": p.line, "code": p.code, "message": p.message} for p in reg.problems[:20]]
+    for spec in REGISTRY_SPECS:
+        name = spec.key.to_user_string()
+        yield MaterializeResult(
+            asset_key=spec.key,
+            metadata={
+                **table_metadata(con, name),
+                "registry": MetadataValue.text(reg.path or "(none)"),
+                "registry_problems": MetadataValue.json(problems),
+                "counts": MetadataValue.json(counts),
+            },
+        )
 
 
 CALENDAR_SPEC = AssetSpec(

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
 
+from assets.compliance import REGISTRY_SPECS, registry_results
 from assets.metadata import table_metadata
 from pipelines.partitions import FIRST_REPORT_YEAR, WAREHOUSE_POOL, report_year_partitions, single_run
 from pipelines.resources import WarehouseResource
@@ -86,14 +87,15 @@ STAR_SPECS = [
 
 
 @multi_asset(
-    specs=STAR_SPECS,
+    specs=[*STAR_SPECS, *REGISTRY_SPECS],
     partitions_def=report_year_partitions,
     backfill_policy=single_run,
     pool=WAREHOUSE_POOL,
     can_subset=False,
 )
 def star_schema(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
-    """Rebuild the star schema slice of the run's report years (delete, then insert: safe to re-run)."""
+    """Rebuild the star schema slice of the run's report years (delete, then insert: safe to re-run), then
+    the agency registry tables built on it (``assets.compliance.registry_results``)."""
     years = sorted(int(k) for k in context.partition_keys)
     last = int(report_year_partitions.get_last_partition_key() or years[-1])
     year_range = (FIRST_REPORT_YEAR, max(last, *years))
@@ -125,3 +127,4 @@ def star_schema(context: AssetExecutionContext, warehouse: WarehouseResource) ->
                     "unchanged": skipped,
                 },
             )
+        yield from registry_results(context, con, warehouse.settings.inbox)

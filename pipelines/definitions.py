@@ -5,7 +5,7 @@ from __future__ import annotations
 from dagster import Definitions
 
 from assets.checks import build_rule_asset_checks
-from assets.compliance import agency_registry, compliance_calendar
+from assets.compliance import compliance_calendar
 from assets.findings import check_findings
 from assets.ingest import ingest_inbox
 from assets.ingest_checks import ingest_accounting
@@ -24,7 +24,6 @@ defs = Definitions(
         star_schema,
         check_findings,
         aggregates,
-        agency_registry,
         compliance_calendar,
         published_warehouse,
     ],
