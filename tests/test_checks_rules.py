@@ -191,3 +191,22 @@ def test_failed_integrity_check_stops_publication(
     done = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "check_findings" in done and "published_warehouse" not in done
     assert not tmp_env["db"].exists()  # the published warehouse file was never written
+
+
+def test_gx_is_imported_in_the_background_thread() -> None:
+    """The check_findings step starts GX's import in a thread; by the time it joins, GX is loaded."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from xxgk.rules import gx_validation as g; g.import_gx_in_background(); "
+        "assert g._gx_import is not None and g._gx_import.name == 'gx-import'; g.wait_for_gx(); "
+        "assert not g._gx_import.is_alive(); "
+        "print(sorted(m for m in ('great_expectations', 'great_expectations.checkpoint', "
+        "'great_expectations.expectations') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == (
+        "['great_expectations', 'great_expectations.checkpoint', 'great_expectations.expectations']"
+    )

@@ -11,6 +11,7 @@ GX is imported lazily (≈3–5 s) so importing ``xxgk.rules`` stays cheap; prog
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 import time
@@ -31,6 +32,8 @@ _gx_import: threading.Thread | None = None
 def _import_gx() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        for name in ("great_expectations", "great_expectations.checkpoint", "great_expectations.expectations"):
+            importlib.import_module(name)
 
 
 def import_gx_in_background() -> None:
