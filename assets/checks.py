@@ -42,6 +42,7 @@ from xxgk.rules.catalogue import DEFAULT_PATH, load_catalogue
 from xxgk.rules.gx_validation import (
     ValidationSummary,
     findings_integrity_expectations,
+    import_gx_in_background,
     rule_expectations,
     validate_frame,
 )
@@ -393,6 +394,7 @@ def _make_rule_checks(
                         metadata=cached[1],
                     )
                     continue
+                import_gx_in_background()  # GX is needed: import it while the inputs are read
                 todo.append((asset_key, name, rule_check_inputs(con, sheets, sevs, years)))
         if not todo:
             return

@@ -12,7 +12,7 @@ from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_
 from pipelines.resources import WarehouseResource
 from xxgk.rules.aggregates import refresh_aggregates
 from xxgk.rules.catalogue import DEFAULT_PATH
-from xxgk.rules.gx_validation import import_gx_in_background
+from xxgk.rules.gx_validation import import_gx_in_background, wait_for_gx
 from xxgk.rules.reviews import ensure_reviews
 from xxgk.rules.store import update_findings
 from xxgk.warehouse import build_state
@@ -83,7 +83,6 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
     Then the blocking integrity check (GX) on the stored findings: if it fails, nothing downstream runs.
     GX is imported in a thread meanwhile (the evaluation runs in DuckDB, which releases the GIL).
     """
-    import_gx_in_background()
     years = sorted(int(k) for k in context.partition_keys)
     in_years = "list_contains(?::INTEGER[], year)"
     with warehouse.connect() as con:
@@ -93,6 +92,7 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
             written = None
             context.log.info(f"years {years}: star schema, catalogue and reviews unchanged; findings kept")
         else:
+            import_gx_in_background()  # the integrity check will validate new findings
             update = update_findings(con, years)
             written = update["findings_written"]
             context.log.info(f"years {years}: {update}")
@@ -113,4 +113,7 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
             if name == "check_findings":
                 meta["by_severity_status"] = MetadataValue.json(by_severity)
             yield MaterializeResult(asset_key=spec.key, metadata=meta)
-        yield findings_integrity_check(con, years, docs_base(warehouse.settings.published_dir))
+        try:
+            yield findings_integrity_check(con, years, docs_base(warehouse.settings.published_dir))
+        finally:
+            wait_for_gx()  # no import thread outlives the step
