@@ -49,7 +49,7 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         except duckdb.IOException:
             if time.monotonic() > deadline:
                 raise
-            time.sleep(0.5)
+            time.sleep(0.1)  # steps hold the file for seconds: poll often, start soon after it is free
     try:
         con.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")  # an int: nothing to escape
         if not read_only:
