@@ -21,9 +21,7 @@ _T2S = str.maketrans(
     "万与专业举于会体关决况减办务动区单发后国复复处审实对属废开强当执护报数无机权条构没现确稳类纠纳组织经结统继续维缴罚范获补规计认议许讼访诉询请购费转过这进采问项题额总据则门应时间见网页产监个为为导线质达态准户陈县区镇乡级归届满专检测设划传编还适独积极资标读书让调联负责违内准务仅系众余一二三四五六七八九十",
 )
 _WS = re.compile(r"\s+")
-_NUMBERING = re.compile(
-    r"^(?:[(（]?[一二三四五六七八九十]+[)）、.．]?|[(（]?\d{1,2}[)）、.．]|[①②③④⑤⑥⑦⑧⑨⑩])[、.．]?"
-)
+_NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.．]?|[(（]?\d{1,2}[)）、.．]|[①②③④⑤⑥⑦⑧⑨⑩])[、.．]?")
 
 
 # one pass deleting whitespace and quotes; the traditional characters as a class (most texts have none)
@@ -48,9 +46,22 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_QUOTE_CHARS = tuple(chr(c) for c in _QUOTES)
+
+
+def _drop_ws_quotes(s: str) -> str:
+    """``_WS_QUOTES.sub("", s)``, faster: ``str.split()`` cuts at exactly the characters ``\\s`` matches
+    (``str.isspace``), and each quote is removed only when present (most texts hold two or three kinds)."""
+    s = "".join(s.split())
+    for q in _QUOTE_CHARS:
+        if q in s:
+            s = s.replace(q, "")
+    return s
+
+
 def norm_text(text: str) -> str:
     """:func:`norm` without the cache, for whole texts (each read once; not worth keeping)."""
-    s = _WS_QUOTES.sub("", _nfkc(text))
+    s = _drop_ws_quotes(_nfkc(text))
     return s.translate(_T2S) if _T2S_CHARS.search(s) else s
 
 
