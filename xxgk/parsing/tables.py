@@ -21,7 +21,7 @@ from xxgk.parsing.values import is_value_like
 STANDARD_T3_COLUMNS: tuple[str, ...] = ("NP", "LP_COM", "LP_RES", "LP_NGO", "LP_LAW", "LP_OTH", "TOTAL")
 _T2_TABLE_HINTS = (
     "第二十条", "信息内容", "本年制发", "本年新制作", "处理决定数量", "上一年项目数量", "收费金额", "采购",
-)
+)  # fmt: skip
 _T4_ROW_LABELS = ("数量", "件数", "案件数", "数量(件)")
 _DIGIT_TAIL = re.compile(r"[0-9\uff10-\uff19]")
 _LABEL_CHAR = re.compile(r"[\u4e00-\u9fff）)”\"]")
@@ -61,6 +61,15 @@ def split_row(texts: list[str]) -> tuple[str, list[str]]:
 def _split_row(texts: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     label, values = _split_row_uncached(texts)
     return label, tuple(values)
+
+
+Splits = list[tuple[str, tuple[str, ...]]]
+
+
+def row_splits(table: Table) -> Splits:
+    """(label, value cells) of every row of ``table``, in order: what :func:`split_row` gives (values as a
+    tuple). :func:`capture_tables` reads each table's rows once and hands them to every step that needs them."""
+    return [_split_row(tuple([c.text for c in row])) for row in table.rows]
 
 
 def _split_row_uncached(texts: tuple[str, ...]) -> tuple[str, list[str]]:
@@ -140,11 +149,11 @@ def _orphan_values(label: str, values: list[str]) -> bool:
     return 6 <= len(values) <= 8 and any(v.strip() for v in values) and not _is_header_row(label)
 
 
-def _capture_t3(table: Table, out: Captures, state: _T3State | None = None) -> None:
+def _capture_t3(table: Table, out: Captures, state: _T3State | None = None, splits: Splits | None = None) -> None:
     st = state or _T3State()
     header_rows = 0
-    for i, row in enumerate(table.rows):
-        label, values = split_row([c.text for c in row])
+    for i, (label, vals) in enumerate(row_splits(table) if splits is None else splits):
+        values = list(vals)
         if not st.seen_data and (not label or _is_header_row(label)) and not any(values):
             header_rows = i + 1
             continue
@@ -189,7 +198,7 @@ _T3_ORDER_2021: tuple[str, ...] = (
     "1", "2", "3.1", "3.2", "3.3.1", "3.3.2", "3.3.3", "3.3.4", "3.3.5", "3.3.6", "3.3.7", "3.3.8",
     "3.4.1", "3.4.2", "3.4.3", "3.5.1", "3.5.2", "3.5.3", "3.5.4", "3.5.5", "3.6.1", "3.6.2", "3.6.3",
     "3.7", "4",
-)
+)  # fmt: skip
 _T3_ORDER_2019: tuple[str, ...] = (*_T3_ORDER_2021[:20], "3.6", "3.7", "4")
 
 
@@ -240,21 +249,18 @@ def _place_orphans(out: Captures) -> None:
     out.t3 = keep
 
 
-def _capture_t2(table: Table, out: Captures) -> None:
-    for i, row in enumerate(table.rows):
-        texts = [c.text for c in row]
-        label, values = split_row(texts)
+def _capture_t2(table: Table, out: Captures, splits: Splits | None = None) -> None:
+    for i, (label, values) in enumerate(row_splits(table) if splits is None else splits):
         code = L.match_t2_row(label) if label else None
         if code is None or not values:
             continue
-        out.t2.append(RowCapture("T2", code, values, f"{table.location} row {i + 1}", label))
+        out.t2.append(RowCapture("T2", code, list(values), f"{table.location} row {i + 1}", label))
 
 
-def _capture_t4(table: Table, out: Captures) -> bool:
+def _capture_t4(table: Table, out: Captures, splits: Splits | None = None) -> bool:
     data: list[tuple[str | None, list[str], int]] = []
-    for i, row in enumerate(table.rows):
-        texts = [c.text for c in row]
-        label, values = split_row(texts)
+    for i, (label, vals) in enumerate(row_splits(table) if splits is None else splits):
+        values = list(vals)
         if not values:
             continue
         block = L.match_t4_block(label) if label else None
@@ -282,12 +288,11 @@ def _capture_t4(table: Table, out: Captures) -> bool:
     return True
 
 
-def table_kind(table: Table) -> str | None:
-    """'T3' | 'T4' | 'T2' | None, from the labels the table holds."""
+def table_kind(table: Table, splits: Splits | None = None) -> str | None:
+    """'T3' | 'T4' | 'T2' | None, from the labels the table holds (``splits``: its :func:`row_splits`)."""
     t3_codes: set[str] = set()
     t2_codes: set[str] = set()
-    for row in table.rows:
-        label, _ = split_row([c.text for c in row])
+    for label, _ in row_splits(table) if splits is None else splits:
         if not label:
             continue
         code = L.match_t3_row(label)
@@ -319,32 +324,30 @@ def _t4_block_table(table: Table, caption: str = "") -> str | None:
     return L.match_t4_block(n) or (L.match_t4_block(caption) if len(L.norm(caption)) <= 30 else None)
 
 
-def _value_rows_only(table: Table, lo: int, hi: int) -> bool:
+def _value_rows_only(table: Table, lo: int, hi: int, splits: Splits) -> bool:
     """Every row is value cells only (no label), lo-hi of them: numbers cut from their labels."""
     if not table.rows:
         return False
-    for row in table.rows:
-        label, values = split_row([c.text for c in row])
+    for label, values in splits:
         if label or not lo <= len(values) <= hi or not any(v.strip() for v in values):
             return False
     return True
 
 
-def _t4_bare_run(table: Table, context: str) -> bool:
+def _t4_bare_run(table: Table, context: str, splits: Splits) -> bool:
     """A label-less row of 15 values right under the T4 heading and its column labels (PDF conversions)."""
     n = L.norm(context)
     if not any(w in n for w in L.AR_WORDS) or "维持" not in n:
         return False
-    bare = [values for label, values in (split_row([c.text for c in row]) for row in table.rows)
+    bare = [values for label, values in splits
             if not label and len(values) == 15 and any(v.strip() for v in values)]  # fmt: skip
     return len(bare) == 1
 
 
-def _t3_fragment(table: Table) -> bool:
+def _t3_fragment(table: Table, splits: Splits) -> bool:
     """A small table holding only T3 data rows (a T3 printed one row or one group per table)."""
     rows = 0
-    for row in table.rows:
-        label, values = split_row([c.text for c in row])
+    for label, values in splits:
         if not label or not any(v.strip() for v in values):
             continue
         if L.match_t3_row(label) is None and not L.is_bare_other(label):
@@ -368,18 +371,22 @@ def capture_tables(doc: Document) -> Captures:
             caption = ""
         else:
             caption = b
-    kinds = [table_kind(t) for t, _ in tables]
+    splits = [row_splits(t) for t, _ in tables]
+    kinds = [table_kind(t, sp) for (t, _), sp in zip(tables, splits, strict=True)]
     if "T3" in kinds:
-        kinds = [("T3" if k is None and _t3_fragment(t) else k) for k, (t, _) in zip(kinds, tables, strict=True)]
+        kinds = [
+            ("T3" if k is None and _t3_fragment(t, sp) else k)
+            for k, (t, _), sp in zip(kinds, tables, splits, strict=True)
+        ]
         t3_at = [n for n, k in enumerate(kinds) if k == "T3"]
         kinds = [
-            "T3" if k is None and t3_at[0] < n < t3_at[-1] and _value_rows_only(t, 6, 8) else k
-            for n, (k, (t, _)) in enumerate(zip(kinds, tables, strict=True))
+            "T3" if k is None and t3_at[0] < n < t3_at[-1] and _value_rows_only(t, 6, 8, sp) else k
+            for n, (k, (t, _), sp) in enumerate(zip(kinds, tables, splits, strict=True))
         ]
     state = _T3State()
     context = ""  # text since the last mapped table (paragraphs and unmapped tables)
     pos = 0
-    for kind, (table, caption) in zip(kinds, tables, strict=True):
+    for kind, (table, caption), sp in zip(kinds, tables, splits, strict=True):
         while pos < len(doc.blocks) and doc.blocks[pos] is not table:
             b = doc.blocks[pos]
             if isinstance(b, str):
@@ -387,14 +394,14 @@ def capture_tables(doc: Document) -> Captures:
             pos += 1
         pos += 1
         if kind == "T3":
-            _capture_t3(table, out, state)
+            _capture_t3(table, out, state, sp)
         elif kind == "T4" and not t4_found:
-            t4_found = _capture_t4(table, out)
+            t4_found = _capture_t4(table, out, sp)
         elif kind == "T2":
-            _capture_t2(table, out)
+            _capture_t2(table, out, sp)
         elif kind is None:
-            if not t4_found and _t4_bare_run(table, context):
-                t4_found = _capture_t4(table, out)
+            if not t4_found and _t4_bare_run(table, context, sp):
+                t4_found = _capture_t4(table, out, sp)
             else:
                 block = _t4_block_table(table, caption)
                 if block and block not in block_tables:
