@@ -48,9 +48,7 @@ def _direct(texts: Sequence[str]) -> tuple[list[CellValue], Reading] | None:
     vals = [parse_cell(t) for t in texts]
     if not all(v.ok for v in vals):
         return None
-    reading = Reading(
-        tuple(v.value for v in vals), tuple(v.marker for v in vals), tuple(texts), 0, 0, 0
-    )
+    reading = Reading(tuple(v.value for v in vals), tuple(v.marker for v in vals), tuple(texts), 0, 0, 0)
     return vals, reading
 
 
@@ -118,8 +116,9 @@ def _read_row(
     readings = res.readings
     if not res.valid_run:
         issues.append(
-            ParseIssue("cells", "error", "unreadable_row",
-                       f"cells {texts!r} are neither {k} values nor a run of digits", where)
+            ParseIssue(
+                "cells", "error", "unreadable_row", f"cells {texts!r} are neither {k} values nor a run of digits", where
+            )
         )
         return None
     if not readings and rules:
@@ -129,8 +128,9 @@ def _read_row(
         vanished = _vanished_blanks(cap, columns, body, rules, decimals, signed, accept)
         if vanished is not None:
             return vanished
-        res = split_run(body, k, rules, decimals=decimals, signed=signed, accept=accept,
-                        require_rules=False, max_readings=512)
+        res = split_run(
+            body, k, rules, decimals=decimals, signed=signed, accept=accept, require_rules=False, max_readings=512
+        )
         readings = best_readings(res.readings)
     if not readings and sum(ch.isdigit() for ch in body) < k:
         vanished = _vanished_blanks(cap, columns, body, rules, decimals, signed, accept)
@@ -138,8 +138,13 @@ def _read_row(
             return vanished
     if not readings:
         issues.append(
-            ParseIssue("cells", "error", "cell_count_mismatch",
-                       f"{len(texts)} cells {texts!r} cannot be read as {k} values", where)
+            ParseIssue(
+                "cells",
+                "error",
+                "cell_count_mismatch",
+                f"{len(texts)} cells {texts!r} cannot be read as {k} values",
+                where,
+            )
         )
         return None
     if any(seg_units):
@@ -231,15 +236,15 @@ def _emit(
         for i, col in enumerate(row.columns):
             raw = chosen.texts[i]
             _, unit = _split_unit(raw)
-            cells.append(
-                ParsedCell(table, row_code, col, raw, chosen.values[i], False, chosen.markers[i], unit, conf)
-            )
+            cells.append(ParsedCell(table, row_code, col, raw, chosen.values[i], False, chosen.markers[i], unit, conf))
         return
     # ambiguous: several readings fit equally well
     options = alternatives or row.readings
     issues.append(
         ParseIssue(
-            "cells", "warning", "ambiguous_glued_digits",
+            "cells",
+            "warning",
+            "ambiguous_glued_digits",
             f"run {' '.join(row.capture.cells)!r} has {len(options)} readings that fit equally: "
             + "; ".join(",".join(r.texts) for r in options[:8]),
             where,
@@ -250,11 +255,23 @@ def _emit(
         distinct = sorted({r.values[i] for r in options if r.values[i] is not None})
         markers = {r.markers[i] for r in options}
         if len(distinct) == 1 and len(markers) == 1 and all(r.values[i] is not None for r in options):
-            cells.append(ParsedCell(table, row_code, col, raw_run, distinct[0], False, None, None,
-                                    CONF_GLUED_CHOSEN if not broken else CONF_RULES_BROKEN))
+            cells.append(
+                ParsedCell(
+                    table,
+                    row_code,
+                    col,
+                    raw_run,
+                    distinct[0],
+                    False,
+                    None,
+                    None,
+                    CONF_GLUED_CHOSEN if not broken else CONF_RULES_BROKEN,
+                )
+            )
         else:
-            cells.append(ParsedCell(table, row_code, col, raw_run, None, False, None, None, CONF_AMBIGUOUS,
-                                    tuple(distinct)))
+            cells.append(
+                ParsedCell(table, row_code, col, raw_run, None, False, None, None, CONF_AMBIGUOUS, tuple(distinct))
+            )
 
 
 def _emit_vanished(table: str, row_code: str, row: _Row, cells: list[ParsedCell], issues: list[ParseIssue]) -> None:
@@ -275,13 +292,49 @@ def _emit_vanished(table: str, row_code: str, row: _Row, cells: list[ParsedCell]
 
 
 # --- T3 ----------------------------------------------------------------------------------------------
-def _t3_rules(columns: tuple[str, ...]) -> list[Rule]:
+@lru_cache(maxsize=64)
+def _t3_rules(columns: tuple[str, ...]) -> tuple[Rule, ...]:
     idx = {c: i for i, c in enumerate(columns)}
     applicants = ("NP", "LP_COM", "LP_RES", "LP_NGO", "LP_LAW", "LP_OTH")
     rules = [Rule(tuple(idx[c] for c in applicants), idx["TOTAL"])]
     if "LP_SUB" in idx:
         rules.append(Rule(tuple(idx[c] for c in applicants[1:]), idx["LP_SUB"]))
-    return rules
+    return tuple(rules)
+
+
+@dataclass(frozen=True)
+class _FormatFacts:
+    """What the resolvers read from a format on every report, derived once per format."""
+
+    fmt: FormatModel  # kept so that its id is not reused while the facts are cached
+    t3_leaves: tuple[str, ...]  # fmt.t3_outcome_leaves()
+    t3_numeric: tuple[str, ...]  # codes of fmt.t3_numeric_rows()
+    # T2 row code -> (column codes, decimal column indices, signed column indices), as fmt.row gives it
+    t2_rows: dict[str, tuple[tuple[str, ...], frozenset[int], frozenset[int]]]
+
+
+_FACTS: dict[int, _FormatFacts] = {}
+
+
+def _facts(fmt: FormatModel) -> _FormatFacts:
+    got = _FACTS.get(id(fmt))
+    if got is not None and got.fmt is fmt:
+        return got
+    t2_rows: dict[str, tuple[tuple[str, ...], frozenset[int], frozenset[int]]] = {}
+    for spec in fmt.rows:
+        if spec.table != "T2" or spec.code in t2_rows:
+            continue  # fmt.row gives the first row of a code
+        types = [c.value_type for c in spec.columns]
+        t2_rows[spec.code] = (
+            tuple(c.code for c in spec.columns),
+            frozenset(i for i, t in enumerate(types) if t.startswith("money")),
+            frozenset(i for i, t in enumerate(types) if t == "signed_count"),
+        )
+    got = _FormatFacts(fmt, fmt.t3_outcome_leaves(), tuple(r.code for r in fmt.t3_numeric_rows()), t2_rows)
+    if len(_FACTS) >= 16:  # formats are few and loaded once; bound it anyway
+        _FACTS.clear()
+    _FACTS[id(fmt)] = got
+    return got
 
 
 def _lp_sub_layout(rows: list[RowCapture]) -> tuple[str, ...]:
@@ -311,15 +364,25 @@ def resolve_t3(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> li
             subtotals.append(cap)
             continue
         if cap.row in rows_by_code:
-            issues.append(ParseIssue("tables", "warning", "duplicate_row",
-                                     f"T3 row {cap.row} printed twice; the first is kept", cap.location))
+            issues.append(
+                ParseIssue(
+                    "tables",
+                    "warning",
+                    "duplicate_row",
+                    f"T3 row {cap.row} printed twice; the first is kept",
+                    cap.location,
+                )
+            )
             continue
         rows_by_code[cap.row] = cap
     if "LP_SUB" not in columns and any(len(_trim(c.cells, 7)) == 8 for c in rows_by_code.values()):
         columns = _lp_sub_layout(list(rows_by_code.values()))
     if "LP_SUB" in columns:
-        issues.append(ParseIssue("tables", "info", "nonstandard_column",
-                                 "T3 has a 法人或其他组织 小计 column (LP_SUB)", "T3 header"))
+        issues.append(
+            ParseIssue(
+                "tables", "info", "nonstandard_column", "T3 has a 法人或其他组织 小计 column (LP_SUB)", "T3 header"
+            )
+        )
     rules = _t3_rules(columns)
     rows: dict[str, _Row] = {}
     for code, cap in rows_by_code.items():
@@ -327,11 +390,19 @@ def resolve_t3(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> li
         if r is not None:
             rows[code] = r
     std_idx = [columns.index(c) for c in STANDARD_T3_COLUMNS]
-    leaves = [c for c in fmt.t3_outcome_leaves() if c in rows]
+    facts = _facts(fmt)
+    leaves = [c for c in facts.t3_leaves if c in rows]
     if fmt.version == "2021" and "3.6" in rows and not any(c in rows for c in ("3.6.1", "3.6.2", "3.6.3")):
         leaves.append("3.6")
-        issues.append(ParseIssue("tables", "warning", "v2021_single_other_row",
-                                 "（六）其他处理 printed as one row, not the three 2021 sub-rows", "T3 row 3.6"))
+        issues.append(
+            ParseIssue(
+                "tables",
+                "warning",
+                "v2021_single_other_row",
+                "（六）其他处理 printed as one row, not the three 2021 sub-rows",
+                "T3 row 3.6",
+            )
+        )
     if fmt.version == "2019" and any(c in rows for c in ("3.6.1", "3.6.2", "3.6.3")):
         leaves += [c for c in ("3.6.1", "3.6.2", "3.6.3") if c in rows]
 
@@ -364,9 +435,16 @@ def resolve_t3(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> li
     cells: list[ParsedCell] = []
     broken = choice.score < choice.max_score and any(r.glued for r in rows.values())
     if broken:
-        issues.append(ParseIssue("cells", "warning", "glued_rules_violated",
-                                 f"no split of the glued T3 rows satisfies every rule ({choice.score} of "
-                                 f"{choice.max_score} column rules hold); the best reading is kept", "T3"))
+        issues.append(
+            ParseIssue(
+                "cells",
+                "warning",
+                "glued_rules_violated",
+                f"no split of the glued T3 rows satisfies every rule ({choice.score} of "
+                f"{choice.max_score} column rules hold); the best reading is kept",
+                "T3",
+            )
+        )
     _truncation(choice, rows, issues, "T3")
     for code, r in rows.items():
         chosen = choice.chosen.get(code)
@@ -376,23 +454,36 @@ def resolve_t3(caps: Captures, fmt: FormatModel, issues: list[ParseIssue]) -> li
         r = _read_row(cap, columns, rules, issues)
         if r is None:
             continue
-        issues.append(ParseIssue("tables", "info", "nonstandard_subtotal_row",
-                                 f"T3 group {cap.row} has its own 小计/合计 row", cap.location))
+        issues.append(
+            ParseIssue(
+                "tables",
+                "info",
+                "nonstandard_subtotal_row",
+                f"T3 group {cap.row} has its own 小计/合计 row",
+                cap.location,
+            )
+        )
         best = best_readings(r.readings)
         _emit("T3", cap.row, r, best[0] if len(best) == 1 else None, best, cells, issues, False)
-    missing = [c for c in (r.code for r in fmt.t3_numeric_rows()) if c not in rows]
+    missing = [c for c in facts.t3_numeric if c not in rows]
     if fmt.version == "2021" and "3.6" in rows:
         missing = [c for c in missing if c not in ("3.6.1", "3.6.2", "3.6.3")]
     if missing and rows:
-        issues.append(ParseIssue("tables", "warning", "missing_rows",
-                                 f"T3 rows not found: {', '.join(missing)}", "T3"))
+        issues.append(ParseIssue("tables", "warning", "missing_rows", f"T3 rows not found: {', '.join(missing)}", "T3"))
     return cells
 
 
 def _truncation(choice: Choice, rows: dict[str, _Row], issues: list[ParseIssue], table: str) -> None:
     if choice.truncated or any(r.truncated for r in rows.values()):
-        issues.append(ParseIssue("cells", "info", "glued_search_bounded",
-                                 "the glued-digit search hit its bound; some readings were not tried", table))
+        issues.append(
+            ParseIssue(
+                "cells",
+                "info",
+                "glued_search_bounded",
+                "the glued-digit search hit its bound; some readings were not tried",
+                table,
+            )
+        )
 
 
 # --- T4 ----------------------------------------------------------------------------------------------
@@ -422,8 +513,15 @@ def resolve_t4(caps: Captures, issues: list[ParseIssue]) -> list[ParsedCell]:
     chosen = best[0] if len(best) == 1 else None
     broken = bool(r.glued and chosen is not None and not chosen.consistent)
     if broken:
-        issues.append(ParseIssue("cells", "warning", "glued_rules_violated",
-                                 "no split of the glued T4 run satisfies all three 总计 rules", "T4"))
+        issues.append(
+            ParseIssue(
+                "cells",
+                "warning",
+                "glued_rules_violated",
+                "no split of the glued T4 run satisfies all three 总计 rules",
+                "T4",
+            )
+        )
     tmp: list[ParsedCell] = []
     _emit("T4", "*", r, chosen, best, tmp, issues, broken)
     for c in tmp:
@@ -470,9 +568,7 @@ def _pick_by_evidence(readings: list[Reading], evidence: dict[int, set[float]]) 
     return fits[0] if len(fits) == 1 else None
 
 
-def resolve_t2(
-    caps: Captures, fmt: FormatModel, issues: list[ParseIssue], text: str = ""
-) -> list[ParsedCell]:
+def resolve_t2(caps: Captures, fmt: FormatModel, issues: list[ParseIssue], text: str = "") -> list[ParsedCell]:
     """T2 cells, columns by position within each row of the detected format.
 
     A glued run with several equally fitting readings is resolved only by unique evidence: the one
@@ -481,25 +577,30 @@ def resolve_t2(
     """
     cells: list[ParsedCell] = []
     seen: set[str] = set()
+    t2_rows = _facts(fmt).t2_rows
     for cap in caps.t2:
         if cap.row in seen:
             continue
-        try:
-            spec = fmt.row("T2", cap.row)
-        except KeyError:
-            issues.append(ParseIssue("tables", "warning", "row_not_in_format",
-                                     f"T2 row {cap.label or cap.row} is not in the {fmt.version} format",
-                                     cap.location))
+        spec = t2_rows.get(cap.row)
+        if spec is None:
+            issues.append(
+                ParseIssue(
+                    "tables",
+                    "warning",
+                    "row_not_in_format",
+                    f"T2 row {cap.label or cap.row} is not in the {fmt.version} format",
+                    cap.location,
+                )
+            )
             continue
         seen.add(cap.row)
-        cols = tuple(c.code for c in spec.columns)
-        types = [c.value_type for c in spec.columns]
-        decimals = frozenset(i for i, t in enumerate(types) if t.startswith("money"))
-        signed = frozenset(i for i, t in enumerate(types) if t == "signed_count")
+        cols, decimals, signed = spec
         accept = None
         if fmt.version == "2019" and cols == ("new_made", "new_pub", "total_pub"):
+
             def accept(v, _i=1, _j=2) -> bool:  # cumulative disclosed ≥ newly disclosed
                 return v[_i] is None or v[_j] is None or v[_j] >= v[_i]
+
         r = _read_row(cap, cols, (), issues, decimals=decimals, signed=signed, accept=accept)
         if r is None:
             continue
