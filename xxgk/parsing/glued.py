@@ -493,9 +493,15 @@ def _split_with_blanks(
     markers: list[str | None] = [None] * k
     texts: list[str] = [""] * k
     steps = 0
+    # per cell, looked up once: the rules whose total it is, whether it may hold a decimal point or a sign
+    forced_at = [forced.get(c) for c in range(k)]
+    dec_at = [c in decimals for c in range(k)]
+    sign_at = [c in signed for c in range(k)]
+    chars = [u[0] for u in units]
 
     def fits(cell: int) -> bool:
-        return all(_z(values[cell]) == sum(_z(values[i]) for i in r.addends) for r in forced.get(cell, ()))
+        rs = forced_at[cell]
+        return rs is None or all(_z(values[cell]) == sum(_z(values[i]) for i in r.addends) for r in rs)
 
     def dfs(pos: int, cell: int, blanks: int) -> bool:
         nonlocal steps
@@ -503,7 +509,7 @@ def _split_with_blanks(
         if steps > max_steps or len(result.readings) >= max_readings:
             result.truncated = True
             return False
-        while pos < n and units[pos][0] == "|":
+        while pos < n and chars[pos] == "|":
             pos += 1
         if cell == k:
             vals = tuple(values)
@@ -523,14 +529,15 @@ def _split_with_blanks(
         end = pos
         while end < n and not units[end][1]:
             end += 1
+        dec, sign, cells_left = dec_at[cell], sign_at[cell], k - cell - 1
         for stop in range(pos + 1, end + 1):
-            digits = "".join(u[0] for u in units[pos:stop])
-            v = _cell_ok(digits, cell in decimals, cell in signed)
+            digits = "".join(chars[pos:stop])  # digit units are one character each
+            v = _cell_ok(digits, dec, sign)
             if v is None:
                 if digits[0] == "0" and "." not in digits:
                     break
                 continue
-            if k - cell - 1 < need[stop]:
+            if cells_left < need[stop]:
                 continue
             values[cell], markers[cell], texts[cell] = v, None, digits
             if fits(cell) and not dfs(stop, cell + 1, blanks):
