@@ -157,10 +157,12 @@ class Gazetteer:
         self._lens_by_head: dict[str, tuple[int, ...]] = {h: tuple(sorted(v, reverse=True)) for h, v in lens.items()}
         self._single = any(len(n) < 2 for n in self._names_by_len)
         # every position whose first character starts a name and whose second character continues one (a
-        # superset of the candidate starts, found by the regex engine; zero-width, so all of them)
+        # superset of the candidate starts, found by the regex engine). A match takes the first character
+        # only (the second is a lookahead), so the next search starts one further on: all positions are
+        # found, and the engine can skip ahead by the leading character class (faster than a zero-width match)
         firsts = "".join(sorted({h[0] for h in self._lens_by_head}))
         seconds = "".join(sorted({h[1] for h in self._lens_by_head if len(h) > 1}))
-        self._starts = re.compile(f"(?=[{re.escape(firsts)}][{re.escape(seconds)}])")
+        self._starts = re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
 
     # -- construction helpers -------------------------------------------------------------------
     @staticmethod
