@@ -74,21 +74,23 @@ def _docs_metadata(summary: ValidationSummary) -> dict[str, Any]:
     }
 
 
-# Failing findings of the selected rules (the severities of the check), per report × rule × sheet
-_FAILS_CTE = """
-WITH f AS (
-    SELECT report_id, rule_id, sheet, any_value(agency) AS agency, any_value(year) AS year, count(*) AS n_fail
-    FROM check_findings
-    WHERE status = 'fail' AND list_contains($ids, rule_id) AND list_contains($sheets, sheet)
-      AND list_contains($sevs, severity) AND ($every OR list_contains($years, year))
-    GROUP BY report_id, rule_id, sheet
-), c AS (
-    SELECT c.report_id, c.rule_id, c.n_checked, coalesce(f.n_fail, 0) AS n_fail
-    FROM check_rule_coverage c
-    LEFT JOIN f ON f.report_id = c.report_id AND f.rule_id = c.rule_id AND f.sheet = c.sheet
-    WHERE list_contains($ids, c.rule_id) AND list_contains($sheets, c.sheet)
-      AND ($every OR list_contains($years, c.year))
-)
+# Failing findings of the selected rules (the severities of the check), per report × rule × sheet (``_rc_f``),
+# and every evaluated (report, rule) with its failing count (``_rc_c``): temp tables read by each summary query
+_FAILS_SQL = """
+CREATE OR REPLACE TEMP TABLE _rc_f AS
+SELECT report_id, rule_id, sheet, any_value(agency) AS agency, any_value(year) AS year, count(*) AS n_fail
+FROM check_findings
+WHERE status = 'fail' AND list_contains($ids, rule_id) AND list_contains($sheets, sheet)
+  AND list_contains($sevs, severity) AND ($every OR list_contains($years, year))
+GROUP BY report_id, rule_id, sheet
+"""
+_CHECKED_SQL = """
+CREATE OR REPLACE TEMP TABLE _rc_c AS
+SELECT c.report_id, c.rule_id, c.n_checked, coalesce(f.n_fail, 0) AS n_fail
+FROM check_rule_coverage c
+LEFT JOIN _rc_f f ON f.report_id = c.report_id AND f.rule_id = c.rule_id AND f.sheet = c.sheet
+WHERE list_contains($ids, c.rule_id) AND list_contains($sheets, c.sheet)
+  AND ($every OR list_contains($years, c.year))
 """
 
 
@@ -103,7 +105,7 @@ def _rule_matrix_sql(ids: list[str]) -> str:
         f"THEN sum(n_fail) FILTER (WHERE rule_id = '{i.replace(chr(39), chr(39) * 2)}') END AS DOUBLE) AS {_quote(i)}"
         for i in ids
     )  # rule ids come from the catalogue, quoted as literals and identifiers
-    return _FAILS_CTE + f"SELECT report_id{', ' + cols if cols else ''} FROM c GROUP BY report_id ORDER BY report_id"
+    return f"SELECT report_id{', ' + cols if cols else ''} FROM _rc_c GROUP BY report_id ORDER BY report_id"
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,10 @@ def rule_check_inputs(
         "every": years is None,
         "years": list(years or []),
     }
-    matrix = con.execute(_rule_matrix_sql(ids), params).df()
-    reports_checked = con.execute(_FAILS_CTE + "SELECT count(DISTINCT report_id) FROM c", params).fetchone()[0]
+    con.execute(_FAILS_SQL, params)
+    con.execute(_CHECKED_SQL, {k: v for k, v in params.items() if k != "sevs"})
+    matrix = con.execute(_rule_matrix_sql(ids)).df()
+    reports_checked = con.execute("SELECT count(DISTINCT report_id) FROM _rc_c").fetchone()[0]
     counts = con.execute(
         "SELECT count(*) FILTER (WHERE status = 'fail'), count(*) FILTER (WHERE status = 'incomplete') "
         "FROM check_findings WHERE list_contains($ids, rule_id) AND list_contains($sheets, sheet) "
@@ -147,18 +151,17 @@ def rule_check_inputs(
         params,
     ).fetchone()
     by_rule = dict(
-        con.execute(
-            _FAILS_CTE + "SELECT rule_id, count(DISTINCT report_id) FROM f GROUP BY rule_id ORDER BY rule_id", params
-        ).fetchall()
+        con.execute("SELECT rule_id, count(DISTINCT report_id) FROM _rc_f GROUP BY rule_id ORDER BY rule_id").fetchall()
     )
     worst = [
         {"report_id": rid, "agency": ag, "year": None if yr is None else int(yr), "failing_findings": int(n)}
         for rid, ag, yr, n in con.execute(
-            _FAILS_CTE + "SELECT report_id, any_value(agency), any_value(year), sum(n_fail) AS n FROM f "
-            "GROUP BY report_id ORDER BY n DESC, report_id LIMIT 5",
-            params,
+            "SELECT report_id, any_value(agency), any_value(year), sum(n_fail) AS n FROM _rc_f "
+            "GROUP BY report_id ORDER BY n DESC, report_id LIMIT 5"
         ).fetchall()
     ]
+    con.execute("DROP TABLE _rc_c")
+    con.execute("DROP TABLE _rc_f")
     meta: dict[str, Any] = {
         "rule_ids": MetadataValue.json(ids),
         "reports_checked": int(reports_checked),
