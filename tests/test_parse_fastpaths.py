@@ -27,3 +27,38 @@ def test_norm_equals_reference() -> None:
         text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 14)))
         assert L.norm_text(text) == _norm_reference(text), text
         assert L.norm(text) == _norm_reference(text), text
+
+
+def test_table_shapes_of_a_page_equal_each_tables_own_query() -> None:
+    """One query of the page gives every table's (holds a table, holds no skipped element), as the
+    per-table query does: nested tables, skipped elements at any depth, templates, tables in cells."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from xxgk.parsing import html_reader as H
+
+    pages = [
+        "<table><tr><td><table><tr><td>1</td></tr></table><script>x</script></td></tr></table>",
+        "<div><table><tr><td><style>a</style>1</td></tr></table></div><table><template><table></table></template></table>",
+        "<table><tr><td><noscript><table><tr><td>2</td></tr></table></noscript></td></tr></table>",
+        "<table><tr><td><div><table><tr><td><table><tr><td><svg></svg></td></tr></table></td></tr></table></div>"
+        "</td></tr></table><p>after</p><table><tr><td>3</td></tr></table>",
+        "<p>no tables</p><script>1</script>",
+    ]
+    for page in pages:
+        root = LexborHTMLParser(page).body
+        shapes = H._table_shapes(root)
+        for table in root.css("table"):
+            assert shapes.get(table.mem_id, H._NO_SHAPE) == H._table_shape(table), page
+
+
+def test_clean_equals_whitespace_collapse() -> None:
+    """_clean's shortcut (alphanumeric, or printable without a space) gives what the regex collapse gives."""
+    from xxgk.parsing import html_reader as H
+
+    chars = list("0１2a自然人（一）、.，,/—-") + list(
+        " \t\n\xa0\u3000\u2002\u2003\u2009\u200b\ufeff\x1c\x85\u2028\u1680\u202f"
+    )
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 8)))
+        assert H._clean(text) == H._WS.sub(" ", text).strip(), repr(text)

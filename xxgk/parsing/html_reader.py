@@ -22,7 +22,7 @@ _BLOCK = frozenset(
         "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
         "header", "footer", "blockquote", "pre", "hr", "dd", "dt", "dl", "center", "form", "caption",
     }
-)
+)  # fmt: skip
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 _META_KEYS = re.compile(r"^(name|property|http-equiv|itemprop)$", re.I)
 
@@ -37,7 +37,7 @@ _NO_DEPTH = frozenset(
         "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "tbody", "thead", "tfoot", "colgroup",
         "font", "b", "i", "u", "s", "em", "strong", "small", "big", "a", "code", "nobr", "strike", "tt",
     }
-)
+)  # fmt: skip
 
 
 def check_nesting(html: str, limit: int = MAX_DEPTH) -> None:
@@ -57,7 +57,9 @@ def check_nesting(html: str, limit: int = MAX_DEPTH) -> None:
 
 
 def _clean(text: str) -> str:
-    if text.isalnum():  # no whitespace of any kind (the common '0', '12', '自然人')
+    # no whitespace of any kind: alphanumeric (the common '0', '12', '自然人'), or printable without a space
+    # (every other character of _WS, and every one strip() removes, is not printable: '（一）', '3.1')
+    if text.isalnum() or (" " not in text and text.isprintable()):
         return text
     return _WS.sub(" ", text).strip()
 
@@ -101,8 +103,25 @@ def _grid_cell(td: Node, plain: bool = False) -> GridCell:
 _TABLE_OR_SKIP = "table," + _SKIP_SELECTOR
 
 
+def _table_shapes(root: Node) -> dict[int, tuple[bool, bool]]:
+    """:func:`_table_shape` of every table below ``root`` that holds a table or a skipped element, by
+    ``mem_id``, from one query of the whole page: each table and skipped element found marks the tables
+    it lies in (a table not in the dict holds neither: (False, True))."""
+    shapes: dict[int, tuple[bool, bool]] = {}
+    for t in root.css(_TABLE_OR_SKIP):
+        is_table = t.tag_id == _TABLE_ID
+        p = t.parent
+        while p is not None:
+            if p.tag_id == _TABLE_ID:
+                inner, plain = shapes.get(p.mem_id, (False, True))
+                shapes[p.mem_id] = (inner or is_table, plain and is_table)
+            p = p.parent
+    return shapes
+
+
 def _table_shape(node: Node) -> tuple[bool, bool]:
-    """(holds another table, holds no skipped element) of a ``<table>``, from one query."""
+    """(holds another table, holds no skipped element) of a ``<table>``, from one query (the reference that
+    :func:`_table_shapes` is tested against; read_html queries the page once instead)."""
     own = node.mem_id
     inner, plain = False, True
     for t in node.css(_TABLE_OR_SKIP):
@@ -114,6 +133,7 @@ def _table_shape(node: Node) -> tuple[bool, bool]:
     return inner, plain
 
 
+_NO_SHAPE = (False, True)  # a table holding neither a table nor a skipped element
 _TABLE_ID, _TD_ID, _TH_ID = (
     n.tag_id for n in HTMLParser("<table><tr><td></td><th></th></tr></table>").css("table,td,th")
 )
@@ -135,7 +155,7 @@ def _read_table(node: Node, index: int, plain: bool) -> Table:
             # _grid_cell inlined (one call per cell is a good share of reading a page)
             if plain:
                 text = td.text_lexbor() or ""  # = td.text(deep=True, separator="", strip=False), faster
-                if not text.isalnum():
+                if not text.isalnum() and (" " in text or not text.isprintable()):  # see _clean
                     text = ws_sub(" ", text).strip()
             else:
                 text = _cell_text(td)
@@ -176,6 +196,7 @@ def read_html(html: str) -> Document:
     lines: list[str] = []
     buf: list[str] = []
     n_tables = 0
+    shapes = _table_shapes(root)
 
     def flush() -> None:
         text = _clean("".join(buf))
@@ -198,7 +219,7 @@ def read_html(html: str) -> Document:
             continue
         if tag in _SKIP or tag == "_comment":
             continue
-        if tag == "table" and not (shape := _table_shape(node))[0]:
+        if tag == "table" and not (shape := shapes.get(node.mem_id, _NO_SHAPE))[0]:
             flush()
             n_tables += 1
             table = _read_table(node, n_tables, shape[1])
