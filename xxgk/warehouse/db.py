@@ -53,10 +53,6 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     try:
         con.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")  # an int: nothing to escape
         if not read_only:
-            # Pipeline steps each open the file briefly: a small WAL is left for the next step to replay
-            # instead of a checkpoint per step (DuckDB still checkpoints at commit past 16 MB of WAL,
-            # and publishing checkpoints before it copies the file).
-            con.execute("PRAGMA disable_checkpoint_on_shutdown")
             apply_schema(con)
         yield con
     finally:
