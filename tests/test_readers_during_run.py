@@ -193,3 +193,31 @@ def test_a_read_write_session_that_writes_does_not_break_new_readers(tmp_path: P
         assert query(published, "SELECT count(*) FROM t") == [(2,)]
     finally:
         session.communicate("\n", timeout=30)
+
+
+def test_staging_the_published_copy_keeps_the_lock_on_the_working_file(tmp_path: Path) -> None:
+    """The publish step copies the working file while it holds it open: another process must still be
+    refused a read-write connection (a POSIX lock is lost when its process closes any descriptor of the
+    file, so the copy must not be made by this process)."""
+    import duckdb
+
+    from xxgk.warehouse.publish import discard_staged, stage_database
+
+    work, published = tmp_path / "work.duckdb", tmp_path / "xxgk.duckdb"
+    con = duckdb.connect(str(work))
+    try:
+        con.execute("CREATE TABLE t AS SELECT 1 AS x")
+        con.execute("CHECKPOINT")
+        staged = stage_database(work, published)
+        try:
+            assert query(staged, "SELECT x FROM t") == [(1,)]
+        finally:
+            discard_staged(staged)
+        probe = subprocess.run(
+            [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).execute('SELECT 1')", str(work)],
+            capture_output=True,
+            text=True,
+        )
+        assert probe.returncode != 0 and "lock" in probe.stderr.lower(), probe.stderr
+    finally:
+        con.close()

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -202,7 +203,10 @@ def stage_database(work_db: Path, published: Path) -> Path:
     published.parent.mkdir(parents=True, exist_ok=True)
     tmp = published.parent / f".{published.name}.{uuid.uuid4().hex[:8]}.tmp"
     try:
-        shutil.copyfile(work_db, tmp)
+        # Copied by a child process: DuckDB's lock on the working file is a POSIX record lock, which a
+        # process loses as soon as it closes ANY descriptor of that file — copying it from this process
+        # (shutil) would let another step open the file read-write while this one still writes to it.
+        subprocess.run(["cp", "--", str(work_db), str(tmp)], check=True, capture_output=True)
         with tmp.open("rb+") as f:
             os.fsync(f.fileno())
     except BaseException:
