@@ -13,6 +13,7 @@ Work is bounded: ``max_readings`` and ``max_steps`` cap every enumeration.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -122,6 +123,31 @@ def _cell_ok(digits: str, allow_decimal: bool, allow_sign: bool) -> float | None
     return -v if sign == "-" else v
 
 
+_Search = Callable[..., SplitResult]
+
+
+def _cached_unless_accept(search: _Search) -> _Search:
+    """``search(text, k, rules, decimals, signed, accept, *bounds)``, memoised when ``accept`` is None (a
+    callable is no cache key): runs such as '0000000' recur in every report. Results are shared between
+    calls: treat them as read-only. ``cache_info`` / ``cache_clear`` are the memo's."""
+
+    @lru_cache(maxsize=4096)
+    def cached(text: str, k: int, rules: tuple[Rule, ...], decimals: frozenset[int], signed: frozenset[int],
+               *bounds: object) -> SplitResult:  # fmt: skip
+        return search(text, k, rules, decimals, signed, None, *bounds)
+
+    @functools.wraps(search)
+    def call(text: str, k: int, rules: Sequence[Rule], decimals: frozenset[int], signed: frozenset[int],
+             accept: Callable[[tuple[float | None, ...]], bool] | None, *bounds: object) -> SplitResult:  # fmt: skip
+        if accept is None:
+            return cached(text, k, tuple(rules), decimals, signed, *bounds)
+        return search(text, k, rules, decimals, signed, accept, *bounds)
+
+    call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return call
+
+
 def split_run(
     text: str,
     k: int,
@@ -140,12 +166,9 @@ def split_run(
     returned (a rule whose total comes after its addends prunes the search); otherwise all readings,
     each with ``rules_ok`` counted. ``decimals``/``signed``: cell indices that may hold a decimal point
     or a sign. ``accept``: an extra filter (e.g. new_pub ≤ total_pub). Results without ``accept`` are
-    cached (runs such as '0000000' recur in every report); treat them as read-only.
+    cached (``_cached_unless_accept``); treat them as read-only.
     """
-    if accept is None:
-        res = _split_cached(text, k, tuple(rules), decimals, signed, max_readings, max_steps, require_rules)
-    else:
-        res = _split(text, k, rules, decimals, signed, accept, max_readings, max_steps, require_rules)
+    res = _split(text, k, rules, decimals, signed, accept, max_readings, max_steps, require_rules)
     if res.readings or not res.valid_run or not _DASH_RUN.search(text):
         return res
     # '1—————1': a run of dashes may be one blank marker per dash ('—') or per pair ('——'); try both
@@ -154,10 +177,7 @@ def split_run(
         variant = _dash_variant(text, unit)
         if variant is None or variant == text:
             continue
-        if accept is None:
-            alt = _split_cached(variant, k, tuple(rules), decimals, signed, max_readings, max_steps, require_rules)
-        else:
-            alt = _split(variant, k, rules, decimals, signed, accept, max_readings, max_steps, require_rules)
+        alt = _split(variant, k, rules, decimals, signed, accept, max_readings, max_steps, require_rules)
         if alt.readings:
             if merged is None:
                 merged = SplitResult(list(alt.readings), alt.truncated, alt.valid_run)
@@ -187,20 +207,7 @@ def _dash_variant(text: str, unit: str) -> str | None:
     return out if ok else None
 
 
-@lru_cache(maxsize=4096)
-def _split_cached(
-    text: str,
-    k: int,
-    rules: tuple[Rule, ...],
-    decimals: frozenset[int],
-    signed: frozenset[int],
-    max_readings: int,
-    max_steps: int,
-    require_rules: bool,
-) -> SplitResult:
-    return _split(text, k, rules, decimals, signed, None, max_readings, max_steps, require_rules)
-
-
+@_cached_unless_accept
 def _split(
     text: str,
     k: int,
@@ -435,27 +442,13 @@ def split_with_blanks(
     row. Each reading cuts the printed digits (never changed) into numbers and places them, in order,
     among the ``k`` cells; the others are blank. Only readings satisfying every rule (and ``accept``)
     are kept. ``truncated`` when a bound was hit: the readings found are then not all of them.
-    Results without ``accept`` are cached (a short all-zero run recurs across reports and its search
-    is the parser's dearest); treat them as read-only.
+    Results without ``accept`` are cached (``_cached_unless_accept``: a short all-zero run recurs across
+    reports and its search is the parser's dearest); treat them as read-only.
     """
-    if accept is None:
-        return _split_with_blanks_cached(text, k, tuple(rules), decimals, signed, max_readings, max_steps)
     return _split_with_blanks(text, k, rules, decimals, signed, accept, max_readings, max_steps)
 
 
-@lru_cache(maxsize=4096)
-def _split_with_blanks_cached(
-    text: str,
-    k: int,
-    rules: tuple[Rule, ...],
-    decimals: frozenset[int],
-    signed: frozenset[int],
-    max_readings: int,
-    max_steps: int,
-) -> SplitResult:
-    return _split_with_blanks(text, k, rules, decimals, signed, None, max_readings, max_steps)
-
-
+@_cached_unless_accept
 def _split_with_blanks(
     text: str,
     k: int,
