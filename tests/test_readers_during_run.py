@@ -162,14 +162,14 @@ def test_readers_see_complete_states_and_never_block_a_run(tmp_env: dict[str, Pa
 def test_a_read_write_session_that_writes_does_not_break_new_readers(tmp_path: Path) -> None:
     import duckdb
 
-    from xxgk.warehouse.publish import publish_database
+    from xxgk.warehouse.publish import stage_database, swap_database
 
     work, published = tmp_path / "work.duckdb", tmp_path / "xxgk.duckdb"
     con = duckdb.connect(str(work))
     con.execute("CREATE TABLE t AS SELECT 1 AS x")
     con.execute("CHECKPOINT")
     con.close()
-    publish_database(work, published)
+    swap_database(stage_database(work, published), published)
     # `duckdb data/xxgk.duckdb` without -readonly, and a scratch table created in it
     session = subprocess.Popen(
         [
@@ -189,7 +189,7 @@ def test_a_read_write_session_that_writes_does_not_break_new_readers(tmp_path: P
         con.execute("INSERT INTO t VALUES (2)")
         con.execute("CHECKPOINT")
         con.close()
-        publish_database(work, published)
+        swap_database(stage_database(work, published), published)
         assert query(published, "SELECT count(*) FROM t") == [(2,)]
     finally:
         session.communicate("\n", timeout=30)

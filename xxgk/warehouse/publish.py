@@ -230,18 +230,5 @@ def discard_staged(staged: Path | None) -> None:
         staged.unlink(missing_ok=True)
 
 
-def publish_database(work_db: Path, published: Path) -> int:
-    """Copy the checkpointed working database over ``published`` atomically; returns bytes.
-
-    The caller holds the working file (its connection, checkpointed, open): no other process can
-    write it during the copy, and DuckDB writes nothing without a statement.
-    """
-    staged = stage_database(work_db, published)
-    try:
-        return swap_database(staged, published)
-    finally:
-        discard_staged(staged)
-
-
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CHECKPOINT")
