@@ -225,13 +225,6 @@ def integrity_validate(df: pd.DataFrame, docs_dir: str | Path | None = None) -> 
     return AssetCheckResult(passed=summary.success, severity=AssetCheckSeverity.ERROR, metadata=meta)
 
 
-def findings_integrity_result(
-    con: duckdb.DuckDBPyConnection, years: list[int] | None = None, docs_dir: str | Path | None = None
-) -> AssetCheckResult:
-    """GX integrity suite over the stored ``check_findings`` slice of ``years``."""
-    return integrity_validate(integrity_frame(con, years), docs_dir)
-
-
 # ── cached results: validating an unchanged findings slice again would give the same answer ──
 
 _CACHE_DDL = """

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from dagster import AssetCheckSeverity, AssetKey, Definitions, asset
 
-from assets.checks import build_rule_asset_checks, findings_integrity_result, rule_check_result
+from assets.checks import build_rule_asset_checks, findings_integrity_check, rule_check_result
 from xxgk.rules.fixtures import build_warehouse, report
 from xxgk.rules.store import update_findings
 
@@ -63,15 +63,17 @@ def test_warning_check(con: duckdb.DuckDBPyConnection) -> None:
     assert "P-BLANK-TOTAL" in res.metadata["reports_failing_by_rule"].value
 
 
-def test_integrity_check(con: duckdb.DuckDBPyConnection) -> None:
+def test_integrity_check(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     update_findings(con, [2019, 2021], full=True)
-    assert findings_integrity_result(con).passed
+    assert findings_integrity_check(con, None, tmp_path).passed
     con.execute(
         "INSERT INTO check_findings (finding_id, report_id, rule_id, severity, status, year)"
         " SELECT finding_id, report_id, 'NOPE', severity, status, year FROM check_findings LIMIT 1"
     )
-    res = findings_integrity_result(con)
+    res = findings_integrity_check(con, None, tmp_path)  # the findings changed: validated again, not replayed
     assert not res.passed and res.severity == AssetCheckSeverity.ERROR
+    assert not res.metadata.get("cached")
+    assert res.metadata["failed_expectations"].value == {"finding_id unique": 2, "rule_id in catalogue": 1}
 
 
 def test_factory_builds_checks_that_load_in_definitions(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
