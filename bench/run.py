@@ -5,9 +5,10 @@
 
 Per size: the job (``dagster job execute``: multiprocess executor, one step per parse shard) on a
 fresh warehouse; per stage (parse, warehouse load, checks, aggregates, publish) wall time, reports/s
-and peak memory of the whole process tree (PSS: pages shared by the forked step processes counted
-once; the RSS sum, which counts them in every process, is printed beside it and kept in the JSON);
-the floor (read every file and tokenize it, same number of
+and peak memory of the whole process tree (the RSS sum, sampled 10 times a second: pages shared by the
+forked step processes counted in every process, an upper bound; the PSS sum, which counts them once,
+is sampled every 2 s beside it, as computing it costs the kernel a page-table walk); CPU seconds by
+process; the floor (read every file and tokenize it, same number of
 processes) and the ratio of parse time to it; a re-run with nothing changed; a re-run after 1 % of
 files changed; the checks scored against the generator's truth (precision, recall); PDF parse
 throughput on the corpus PDFs (reports/s on one core). The last line is one JSON object (the last
@@ -172,7 +173,7 @@ def bench_one(n: int, args: argparse.Namespace) -> dict[str, object]:
         t0, t1 = min(s for s, _ in spans), max(e for _, e in spans)
         stages[stage] = {"wall_s": round(t1 - t0, 2), "reports_per_s": round(n / max(t1 - t0, 1e-9), 1),
                          "peak_rss_mb": round(sampler.peak_between(t0, t1) / 2**20, 1)}
-    print(f"{'stage':<16}{'wall s':>10}{'reports/s':>12}{'peak PSS MB':>14}")
+    print(f"{'stage':<16}{'wall s':>10}{'reports/s':>12}{'peak RSS MB':>14}")
     for stage, s in stages.items():
         print(f"{stage:<16}{s['wall_s']:>10.2f}{s['reports_per_s']:>12.1f}{s['peak_rss_mb']:>14.1f}")
     slow = sorted(((e - s, k) for k, (s, e) in windows.items()), reverse=True)[:6]
@@ -180,9 +181,11 @@ def bench_one(n: int, args: argparse.Namespace) -> dict[str, object]:
     parse_s = stages.get("parse", {}).get("wall_s", float("nan"))
     print(f"floor (read + tokenize, {os.cpu_count()} processes): {floor_s:.2f} s, {n / floor_s:.0f} reports/s, "
           f"{tokens} tokens; parse/floor = {parse_s / floor_s:.1f}")
-    print(f"whole job (CLI wall, incl. process start): {total_s:.1f} s; peak memory of the process tree "
-          f"{sampler.peak / 2**20:.0f} MB PSS (shared pages counted once; "
-          f"RSS sum {sampler.peak_rss_sum / 2**20:.0f} MB)")
+    print(f"whole job (CLI wall, incl. process start): {total_s:.1f} s; peak memory of the process tree: "
+          f"RSS sum {sampler.peak / 2**20:.0f} MB (pages shared with the forkserver counted in every process), "
+          f"PSS {sampler.peak_pss / 2**20:.0f} MB (shared pages counted once; sampled every "
+          f"{sampler.pss_interval:g} s)")
+    print(f"CPU seconds by process: {sampler.cpu_by_role()}")
 
     rerun_s, rerun_id = run_job(work, inbox, args.year, "unchanged")
     print(f"re-run, nothing changed: {rerun_s:.1f} s; {_slowest(work, rerun_id)}")
@@ -200,7 +203,8 @@ def bench_one(n: int, args: argparse.Namespace) -> dict[str, object]:
         "parse_reports_per_s": stages.get("parse", {}).get("reports_per_s"),
         "total_s": round(total_s, 2),
         "peak_rss_mb": round(sampler.peak / 2**20, 1),
-        "peak_rss_sum_mb": round(sampler.peak_rss_sum / 2**20, 1),
+        "peak_pss_mb": round(sampler.peak_pss / 2**20, 1),
+        "cpu_s_by_process": sampler.cpu_by_role(),
         "rerun_unchanged_s": round(rerun_s, 2),
         "rerun_1pct_s": round(rerun1_s, 2),
         "floor_s": round(floor_s, 2),
