@@ -225,20 +225,14 @@ def integrity_validate(df: pd.DataFrame, docs_dir: str | Path | None = None) -> 
     return AssetCheckResult(passed=summary.success, severity=AssetCheckSeverity.ERROR, metadata=meta)
 
 
-# ── cached results: validating an unchanged findings slice again would give the same answer ──
+# ── recorded outcomes: validating an unchanged findings slice again would give the same answer ──
+#
+# Each check's outcome is recorded in a JSON file beside its Data Docs page (``<docs>/outcome.json``:
+# years validated, fingerprint of what was validated, passed, metadata), not in the warehouse: the rule
+# checks then need the single-writer database only to read their inputs, never after GX (publication
+# may hold the file by then), and an outcome is replayed only with the very page it links to.
 
-_CACHE_DDL = """
--- One row per (check, years validated): the fingerprint of the persisted results it validated and
--- its outcome, so a re-run on unchanged results replays the outcome instead of running GX again.
-CREATE TABLE IF NOT EXISTS check_result_cache (
-    check_key   VARCHAR NOT NULL,
-    years       VARCHAR NOT NULL,
-    fingerprint VARCHAR NOT NULL,
-    passed      BOOLEAN NOT NULL,
-    metadata    VARCHAR NOT NULL,
-    PRIMARY KEY (check_key, years)
-)
-"""
+_OUTCOME_FILE = "outcome.json"
 _METADATA_TYPES: Mapping[str, Callable[[Any], MetadataValue]] = {
     "JsonMetadataValue": MetadataValue.json,
     "UrlMetadataValue": MetadataValue.url,
@@ -251,7 +245,7 @@ _METADATA_TYPES: Mapping[str, Callable[[Any], MetadataValue]] = {
 def results_fingerprint(con: duckdb.DuckDBPyConnection, years: list[int] | None, docs_dir: Path) -> str:
     """Digest of what the rule checks validate: the persisted findings and coverage of ``years``, the
     catalogue, the rule/validation code, and where the Data Docs go. (A recorded outcome is replayed only
-    while its Data Docs page exists: ``_replayable``.)"""
+    while its Data Docs page exists: ``cached_result``.)"""
     # The compliance findings are written into check_findings by compliance_calendar, which runs after
     # these checks (the integrity check blocks it): they are left out of the digest, else every first
     # re-run would see "new" rows that the run being replayed never validated.
@@ -274,45 +268,40 @@ def results_fingerprint(con: duckdb.DuckDBPyConnection, years: list[int] | None,
     )
 
 
-def _replayable(cached: tuple[bool, dict[str, Any]] | None, docs: Path) -> tuple[bool, dict[str, Any]] | None:
-    """A recorded outcome, unless the Data Docs page it links to is gone (then the check runs again)."""
-    return cached if cached is not None and (docs / "index.html").is_file() else None
-
-
 def _years_key(years: list[int] | None) -> str:
     return "*" if years is None else ",".join(map(str, years))
 
 
-def cached_result(
-    con: duckdb.DuckDBPyConnection, check_key: str, years: list[int] | None, fingerprint: str
-) -> tuple[bool, dict[str, Any]] | None:
-    """(passed, metadata) recorded for ``check_key`` on ``years`` with this fingerprint, else None."""
-    con.execute(_CACHE_DDL)
-    row = con.execute(
-        "SELECT passed, metadata FROM check_result_cache WHERE check_key = ? AND years = ? AND fingerprint = ?",
-        [check_key, _years_key(years), fingerprint],
-    ).fetchone()
-    if row is None:
+def cached_result(docs: Path, years: list[int] | None, fingerprint: str) -> tuple[bool, dict[str, Any]] | None:
+    """(passed, metadata) recorded in ``docs`` for ``years`` with this fingerprint, else None — also None
+    when the Data Docs page the outcome links to is gone (then the check runs again and rewrites it)."""
+    if not (docs / "index.html").is_file():
+        return None
+    try:
+        recorded = json.loads((docs / _OUTCOME_FILE).read_text(encoding="utf-8"))
+        if recorded["years"] != _years_key(years) or recorded["fingerprint"] != fingerprint:
+            return None
+        passed, metadata = bool(recorded["passed"]), dict(recorded["metadata"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None
     meta: dict[str, Any] = {}
-    for key, (kind, value) in json.loads(row[1]).items():
+    for key, (kind, value) in metadata.items():
         meta[key] = _METADATA_TYPES[kind](value) if kind in _METADATA_TYPES else value
-    return bool(row[0]), {**meta, "cached": True}
+    return passed, {**meta, "cached": True}
 
 
-def record_result(
-    con: duckdb.DuckDBPyConnection, check_key: str, years: list[int] | None, fingerprint: str, res: AssetCheckResult
-) -> None:
-    """Remember the outcome of ``check_key`` on ``years`` for this fingerprint."""
-    con.execute(_CACHE_DDL)
+def record_result(docs: Path, years: list[int] | None, fingerprint: str, res: AssetCheckResult) -> None:
+    """Record the outcome of the check whose Data Docs are in ``docs`` for ``years`` and this fingerprint
+    (written to a temporary file renamed over the old one: a concurrent reader sees one or the other)."""
     meta = {}
     for key, value in (res.metadata or {}).items():
         kind = type(value).__name__
         meta[key] = [kind, value.value] if kind in _METADATA_TYPES else ["raw", getattr(value, "value", value)]
-    con.execute(
-        "INSERT OR REPLACE INTO check_result_cache VALUES (?, ?, ?, ?, ?)",
-        [check_key, _years_key(years), fingerprint, bool(res.passed), json.dumps(meta, default=str)],
-    )
+    record = {"years": _years_key(years), "fingerprint": fingerprint, "passed": bool(res.passed), "metadata": meta}
+    docs.mkdir(parents=True, exist_ok=True)
+    tmp = docs / f".{_OUTCOME_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(record, default=str), encoding="utf-8")
+    os.replace(tmp, docs / _OUTCOME_FILE)
 
 
 def _years(context: AssetCheckExecutionContext) -> list[int] | None:
@@ -379,8 +368,7 @@ def _make_rule_checks(
                     continue
                 name = f"rules_{group}"
                 severity = AssetCheckSeverity.ERROR if "E" in sevs else AssetCheckSeverity.WARN
-                recorded = cached_result(con, f"{asset_key}.{name}", years, fingerprint)
-                cached = _replayable(recorded, base / asset_key / name)
+                cached = cached_result(base / asset_key / name, years, fingerprint)
                 if cached is not None:
                     yield AssetCheckResult(
                         asset_key=asset_key,
@@ -396,9 +384,8 @@ def _make_rule_checks(
             return
         # 2. GX without holding the database (other steps may write meanwhile), 3. record the outcomes
         results = [(a, n, rule_check_validate(inputs, base / a / n, f"{a}.{n}")) for a, n, inputs in todo]
-        with context.resources.warehouse.connect() as con:
-            for asset_key, name, res in results:
-                record_result(con, f"{asset_key}.{name}", years, fingerprint, res)
+        for asset_key, name, res in results:
+            record_result(base / asset_key / name, years, fingerprint, res)
         for asset_key, name, res in results:
             yield AssetCheckResult(
                 asset_key=asset_key,
@@ -445,14 +432,14 @@ def findings_integrity_check(con: duckdb.DuckDBPyConnection, years: list[int] | 
     ensure_tables(con)
     fingerprint = results_fingerprint(con, years, base)
     docs = base / "check_findings" / "integrity"
-    cached = _replayable(cached_result(con, "check_findings.findings_integrity", years, fingerprint), docs)
+    cached = cached_result(docs, years, fingerprint)
     if cached is not None:
         return AssetCheckResult(
             asset_key="check_findings", check_name="findings_integrity", passed=cached[0],
             severity=AssetCheckSeverity.ERROR, metadata=cached[1],
         )  # fmt: skip
     res = integrity_validate(integrity_frame(con, years), docs)
-    record_result(con, "check_findings.findings_integrity", years, fingerprint, res)
+    record_result(docs, years, fingerprint, res)
     return AssetCheckResult(
         asset_key="check_findings", check_name="findings_integrity", passed=res.passed, severity=res.severity,
         metadata=res.metadata,
