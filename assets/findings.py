@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import duckdb
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
-from assets.checks import INTEGRITY_CHECK_SPEC, docs_base, findings_integrity_check
+from assets.checks import INTEGRITY_CHECK_SPEC, docs_base, findings_integrity_check, results_fingerprint
 from assets.metadata import table_metadata
 from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_run
 from pipelines.resources import WarehouseResource
@@ -14,7 +14,7 @@ from xxgk.rules.aggregates import refresh_aggregates
 from xxgk.rules.catalogue import DEFAULT_PATH
 from xxgk.rules.gx_validation import import_gx_in_background, wait_for_gx
 from xxgk.rules.reviews import ensure_reviews
-from xxgk.rules.store import update_findings
+from xxgk.rules.store import ensure_tables, update_findings
 from xxgk.warehouse import build_state
 
 _INPUTS = ["report_cells", "report_text", "dim_report"]
@@ -85,20 +85,26 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
     evaluated again and their rows replaced; a new catalogue or rule code re-evaluates the year whole.
 
     Then the blocking integrity check (GX) on the stored findings: if it fails, nothing downstream runs.
-    GX is imported in a thread meanwhile (the evaluation runs in DuckDB, which releases the GIL).
+    After an incremental update it validates only the rows the update can have made invalid, when the
+    findings before it passed (``findings_integrity_check``). GX is imported in a thread meanwhile (the
+    evaluation runs in DuckDB, which releases the GIL).
     """
     years = sorted(int(k) for k in context.partition_keys)
     in_years = "list_contains(?::INTEGER[], year)"
+    base = docs_base(warehouse.settings.published_dir)
     with warehouse.connect() as con:
         fingerprints = findings_fingerprints(con, years)
         skipped = build_state.unchanged(con, "findings", fingerprints)
+        ensure_tables(con)
+        before = results_fingerprint(con, years, base)  # what the integrity check may have validated last
+        replaced: list[str] | None = []
         if skipped:
             written = None
             context.log.info(f"years {years}: star schema, catalogue and reviews unchanged; findings kept")
         else:
             import_gx_in_background()  # the integrity check will validate new findings
             update = update_findings(con, years)
-            written = update["findings_written"]
+            written, replaced = update["findings_written"], update["replaced_reports"]
             context.log.info(f"years {years}: {update}")
             refresh_aggregates(con)
             build_state.record(con, "findings", fingerprints)
@@ -118,6 +124,6 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
                 meta["by_severity_status"] = MetadataValue.json(by_severity)
             yield MaterializeResult(asset_key=spec.key, metadata=meta)
         try:
-            yield findings_integrity_check(con, years, docs_base(warehouse.settings.published_dir))
+            yield findings_integrity_check(con, years, base, changed=(before, replaced))
         finally:
             wait_for_gx()  # no import thread outlives the step

@@ -76,6 +76,44 @@ def test_integrity_check(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None
     assert res.metadata["failed_expectations"].value == {"finding_id unique": 2, "rule_id in catalogue": 1}
 
 
+def test_integrity_check_after_an_incremental_update_validates_the_changed_rows(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """Once the stored findings passed, a run that replaced some reports' rows validates those rows, the
+    rows sharing their finding ids and the compliance rows — and still catches a duplicate that pairs a
+    new row with an old one; without a passed previous outcome it validates the whole slice."""
+    con.execute("DELETE FROM check_findings WHERE rule_id = 'NOPE'")
+    update_findings(con, [2019, 2021], full=True)
+    total = con.execute("SELECT count(*) FROM check_findings").fetchone()[0]
+    full = findings_integrity_check(con, None, tmp_path)
+    assert full.passed and full.metadata["rows"].value == total
+    assert full.metadata["validated"].value == "every row of the slice"
+    from assets.checks import results_fingerprint
+
+    before = results_fingerprint(con, None, tmp_path)
+    # 'bad' re-evaluated: one of its rows now reuses the finding id of a row of 'zero' (unchanged)
+    fid = con.execute("SELECT finding_id FROM check_findings WHERE report_id = 'zero' LIMIT 1").fetchone()[0]
+    con.execute(
+        "UPDATE check_findings SET finding_id = ? WHERE finding_id = "
+        "(SELECT min(finding_id) FROM check_findings WHERE report_id = 'bad')",
+        [fid],
+    )
+    con.execute("INSERT INTO check_rule_coverage SELECT * FROM check_rule_coverage LIMIT 1")  # a new state
+    bad_rows = con.execute("SELECT count(*) FROM check_findings WHERE report_id = 'bad'").fetchone()[0]
+    res = findings_integrity_check(con, None, tmp_path, changed=(before, ["bad"]))
+    assert not res.passed and not res.metadata.get("cached")
+    assert res.metadata["failed_expectations"].value == {"finding_id unique": 2}
+    assert res.metadata["rows"].value == bad_rows + 1 < total  # its rows and the row of 'zero' sharing the id
+    assert res.metadata["validated"].value.startswith("rows of the reports re-evaluated")
+    # the state before did not pass now: the next validation covers the whole slice again
+    after_fail = results_fingerprint(con, None, tmp_path)
+    con.execute("INSERT INTO check_rule_coverage SELECT * FROM check_rule_coverage LIMIT 1")
+    again = findings_integrity_check(con, None, tmp_path, changed=(after_fail, ["bad"]))
+    assert again.metadata["rows"].value == total and not again.passed
+    con.execute("DELETE FROM check_rule_coverage")
+    update_findings(con, [2019, 2021], full=True)
+
+
 def test_factory_builds_checks_that_load_in_definitions(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     @asset(name="fact_application")
     def _a() -> None: ...

@@ -226,7 +226,8 @@ def update_findings(con: duckdb.DuckDBPyConnection, years: list[int], full: bool
     A year evaluated before with the same catalogue and code is updated incrementally: only the reports
     found by ``_targets`` are evaluated, and exactly their rows (and those of removed reports) are
     replaced — the result equals a full evaluation. Otherwise (or with ``full``) the year is evaluated
-    whole. Returns what was done: years evaluated in full, reports evaluated incrementally, findings written.
+    whole. Returns what was done: years evaluated in full, reports evaluated incrementally, findings written,
+    and ``replaced_reports``: the reports whose rows were replaced (None when a year was rewritten whole).
     """
     from xxgk.rules.evaluate import evaluate_into
     from xxgk.rules.prepare import cleanup
@@ -268,7 +269,9 @@ def update_findings(con: duckdb.DuckDBPyConnection, years: list[int], full: bool
                 written += _replace(con, ys, mode == "incremental", gfp)
             finally:
                 cleanup(con)
-        changed = out["full_years"] or con.execute("SELECT count(*) FROM _ri_replace").fetchone()[0]
+        replaced = [r for (r,) in con.execute("SELECT DISTINCT report_id FROM _ri_replace ORDER BY 1").fetchall()]
+        out["replaced_reports"] = None if out["full_years"] else replaced
+        changed = out["full_years"] or replaced
         if changed:
             bump_version(con, years)
         con.execute("DELETE FROM rule_input_state WHERE list_contains(?::INTEGER[], eval_year)", [years])
