@@ -425,6 +425,111 @@ def choose(
     return Choice(chosen, alternatives, final_score, max_score, truncated)
 
 
+def _blank_units(text: str) -> tuple[list[tuple[str, bool]], list[int]] | None:
+    """The units :func:`_split_with_blanks` places, (char, is_marker) with '|' = hard boundary, and per position
+    the stretches left (each needs at least one cell); None when the text is not a run of values."""
+    toks = _tokens(text)
+    if toks is None:
+        return None
+    # pieces: ('mark', text) or ('num', digits) with the hard boundaries between tokens kept
+    units: list[tuple[str, bool]] = []
+    for kind, tok in toks:
+        if kind == "mark":
+            units.append((tok, True))
+        else:
+            units.extend((ch, False) for ch in tok if ch != " ")
+        units.append(("|", True))
+    n = len(units)
+    need = [0] * (n + 1)
+    for j in range(n - 1, -1, -1):
+        starts = units[j][0] != "|" and (j == 0 or units[j - 1][0] == "|" or units[j][1] or units[j - 1][1])
+        need[j] = need[j + 1] + (1 if starts else 0)
+    return units, need
+
+
+@lru_cache(maxsize=4096)
+def blank_search_size(
+    text: str, k: int, rules: tuple[Rule, ...], decimals: frozenset[int], signed: frozenset[int]
+) -> tuple[int, int] | None:
+    """(steps, readings) of :func:`split_with_blanks` without ``accept`` and without bounds: how many calls its
+    search makes and how many readings it finds, counted without running it (the part of the search left
+    from a cell depends only on the position, the cell, whether a blank was placed and the partial sums of
+    the rules still open, so each such state is counted once). ``steps > max_steps`` means the bounded
+    search is truncated. None when not counted: a rule whose total precedes an addend, or addends not in
+    ascending order (the sums would be added in another order), or text that is not a run of values.
+
+    For a caller that only uses a complete search with few readings: a T4 run of zeros with no reading
+    takes the bounded search 20,000 steps (~60 ms) to give up; its count takes a few hundred states.
+    """
+    if any(list(r.addends) != sorted(r.addends) or any(a >= r.total for a in r.addends) for r in rules):
+        return None
+    laid = _blank_units(text)
+    if laid is None:
+        return None
+    units, need = laid
+    n = len(units)
+    chars = [u[0] for u in units]
+    totals_at = [tuple(j for j, r in enumerate(rules) if r.total == c) for c in range(k)]
+    addend_at = [tuple(j for j, r in enumerate(rules) if c in r.addends) for c in range(k)]
+    memo: dict[tuple[int, int, bool, tuple[float | None, ...]], tuple[int, int]] = {}
+
+    def child(v: float | None, cell: int, sums: tuple[float | None, ...]) -> tuple[float | None, ...] | None:
+        """The open sums after ``cell`` holds ``v``; None when a rule whose total it is breaks (``fits``)."""
+        z = _z(v)
+        if any(z != sums[j] for j in totals_at[cell]):
+            return None
+        if not addend_at[cell] and not totals_at[cell]:
+            return sums
+        out = list(sums)
+        for j in addend_at[cell]:
+            out[j] = out[j] + z  # type: ignore[operator]
+        for j in totals_at[cell]:
+            out[j] = None  # closed: no later cell reads it
+        return tuple(out)
+
+    def count(pos: int, cell: int, blanked: bool, sums: tuple[float | None, ...]) -> tuple[int, int]:
+        while pos < n and chars[pos] == "|":
+            pos += 1
+        key = (pos, cell, blanked, sums)
+        got = memo.get(key)
+        if got is not None:
+            return got
+        steps, found = 1, 0
+        if cell == k:
+            found = 1 if pos == n and blanked else 0
+        else:
+            nexts: list[tuple[int, bool, tuple[float | None, ...] | None]] = []
+            if k - cell - 1 >= need[pos]:  # this cell blank
+                nexts.append((pos, True, child(None, cell, sums)))
+            if pos < n:
+                if units[pos][1]:  # a marker
+                    nexts.append((pos + 1, blanked, child(None, cell, sums)))
+                else:
+                    end = pos
+                    while end < n and not units[end][1]:
+                        end += 1
+                    dec, sign = cell in decimals, cell in signed
+                    for stop in range(pos + 1, end + 1):
+                        digits = "".join(chars[pos:stop])
+                        v = _cell_ok(digits, dec, sign)
+                        if v is None:
+                            if digits[0] == "0" and "." not in digits:
+                                break
+                            continue
+                        if k - cell - 1 < need[stop]:
+                            continue
+                        nexts.append((stop, blanked, child(v, cell, sums)))
+            for nxt_pos, nxt_blanked, nxt_sums in nexts:
+                if nxt_sums is not None:
+                    s, f = count(nxt_pos, cell + 1, nxt_blanked, nxt_sums)
+                    steps += s
+                    found += f
+        memo[key] = (steps, found)
+        return steps, found
+
+    return count(0, 0, False, (0,) * len(rules))
+
+
 def split_with_blanks(
     text: str,
     k: int,
@@ -460,24 +565,12 @@ def _split_with_blanks(
     max_steps: int,
 ) -> SplitResult:
     result = SplitResult()
-    toks = _tokens(text)
-    if toks is None:
+    laid = _blank_units(text)
+    if laid is None:
         result.valid_run = False
         return result
-    # pieces: ('mark', text) or ('num', digits) with the hard boundaries between tokens kept
-    units: list[tuple[str, bool]] = []  # (char, is_marker); '|' = hard boundary
-    for kind, tok in toks:
-        if kind == "mark":
-            units.append((tok, True))
-        else:
-            units.extend((ch, False) for ch in tok if ch != " ")
-        units.append(("|", True))
+    units, need = laid
     n = len(units)
-    # stretches left from each position: each needs at least one cell
-    need = [0] * (n + 1)
-    for j in range(n - 1, -1, -1):
-        starts = units[j][0] != "|" and (j == 0 or units[j - 1][0] == "|" or units[j][1] or units[j - 1][1])
-        need[j] = need[j + 1] + (1 if starts else 0)
     forced: dict[int, list[Rule]] = {}
     for r in rules:
         if all(a < r.total for a in r.addends):

@@ -15,7 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from xxgk.parsing.glued import Choice, Reading, Rule, best_readings, choose, split_run, split_with_blanks
+from xxgk.parsing.glued import (
+    Choice,
+    Reading,
+    Rule,
+    best_readings,
+    blank_search_size,
+    choose,
+    split_run,
+    split_with_blanks,
+)
 from xxgk.parsing.model import ParsedCell, ParseIssue
 from xxgk.parsing.tables import STANDARD_T3_COLUMNS, Captures, RowCapture
 from xxgk.parsing.values import UNITS, CellValue, normalize_cell_text, parse_cell
@@ -153,6 +162,7 @@ def _read_row(
 
 
 MAX_VANISHED_READINGS = 64
+BLANK_SEARCH_STEPS = 20_000  # split_with_blanks' bound
 
 
 def _vanished_blanks(
@@ -169,9 +179,15 @@ def _vanished_blanks(
     Every placement of the printed numbers among the cells that satisfies the row's rules, when
     they are few and all were enumerated (so the truth is among them if blanks did vanish); else None.
     """
+    if accept is None:
+        # the bounded search below is futile when it would find no reading, too many, or hit its step bound
+        # (then it returns None too): counted first, such a run is not searched
+        size = blank_search_size(body, len(columns), tuple(rules), decimals, signed)
+        if size is not None and (size[0] > BLANK_SEARCH_STEPS or not 0 < size[1] <= MAX_VANISHED_READINGS):
+            return None
     res = split_with_blanks(
         body, len(columns), rules, decimals=decimals, signed=signed, accept=accept,
-        max_readings=MAX_VANISHED_READINGS + 1,
+        max_readings=MAX_VANISHED_READINGS + 1, max_steps=BLANK_SEARCH_STEPS,
     )  # fmt: skip
     if res.truncated or not res.readings or len(res.readings) > MAX_VANISHED_READINGS:
         return None
