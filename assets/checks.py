@@ -17,7 +17,9 @@ by ``finding_id``, would be wrong.
 
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -319,6 +321,65 @@ def record_result(docs: Path, years: list[int] | None, fingerprint: str, res: As
     os.replace(tmp, docs / _OUTCOME_FILE)
 
 
+# ── the rule checks' inputs, snapshotted by the check_findings step of the same run ──
+#
+# The catalogue rule checks start when check_findings ends, beside compliance_calendar (a single-writer
+# step on the critical path to publication). Reading their inputs from the working database made
+# compliance wait for the lock; instead check_findings, which holds it anyway, writes the two slices
+# the checks read (and the fingerprint they are keyed on) to Parquet, and the checks run on those.
+
+_SNAPSHOT_TABLES = {
+    "check_findings": "report_id, rule_id, sheet, severity, status, agency, year",
+    "check_rule_coverage": "report_id, rule_id, sheet, year, n_checked",
+}
+
+
+def rule_check_snapshot_dir(work_dir: Path, run_id: str) -> Path:
+    return work_dir / "rule_check_inputs" / run_id
+
+
+def write_rule_check_snapshot(
+    con: duckdb.DuckDBPyConnection, years: list[int] | None, base: Path, out: Path, with_data: bool
+) -> None:
+    """Write what the rule checks of this run read to ``out`` (snapshot.json: years and fingerprint; with
+    ``with_data``, the slices of check_findings and check_rule_coverage as Parquet). Snapshots of other
+    runs are removed."""
+    shutil.rmtree(out.parent, ignore_errors=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.mkdir(parents=True)
+    if with_data:
+        where = "WHERE $every OR list_contains($years, year)"
+        for table, cols in _SNAPSHOT_TABLES.items():
+            target = "'" + str(tmp / f"{table}.parquet").replace("'", "''") + "'"
+            con.execute(
+                f"COPY (SELECT {cols} FROM {table} {where}) TO {target} (FORMAT parquet)",  # constant names
+                {"every": years is None, "years": list(years or [])},
+            )
+    record = {"years": _years_key(years), "fingerprint": results_fingerprint(con, years, base)}
+    (tmp / "snapshot.json").write_text(json.dumps(record), encoding="utf-8")
+    tmp.rename(out)
+
+
+def read_rule_check_snapshot(
+    folder: Path, years: list[int] | None
+) -> tuple[str, duckdb.DuckDBPyConnection | None] | None:
+    """(fingerprint, an in-memory database holding the snapshot's tables — None when it has no data) of
+    the snapshot in ``folder`` for ``years``, or None when there is none."""
+    try:
+        record = json.loads((folder / "snapshot.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("years") != _years_key(years):
+        return None
+    if not all((folder / f"{t}.parquet").is_file() for t in _SNAPSHOT_TABLES):
+        return str(record["fingerprint"]), None
+    mem = duckdb.connect()
+    for table in _SNAPSHOT_TABLES:
+        path = "'" + str(folder / f"{table}.parquet").replace("'", "''") + "'"
+        mem.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({path})")  # constant names
+    return str(record["fingerprint"]), mem
+
+
 def _years(context: AssetCheckExecutionContext) -> list[int] | None:
     if context.has_partition_key:
         return sorted({int(k) for k in context.partition_keys})
@@ -369,18 +430,25 @@ def _make_rule_checks(
         "check_findings, validated with GX from the persisted results (the rules are not run again).",
     )
     def _checks(context: AssetCheckExecutionContext) -> Iterator[AssetCheckResult]:
-        base = docs_dir or docs_base(context.resources.warehouse.settings.published_dir)
+        warehouse = context.resources.warehouse
+        base = docs_dir or docs_base(warehouse.settings.published_dir)
         selected = context.selected_asset_check_keys
         years = _years(context)
+        wanted = [g for g in groups if AssetCheckKey(AssetKey(g[0]), f"rules_{g[2]}") in selected]
         todo: list[tuple[str, str, RuleCheckInputs]] = []
-        # 1. with the working database: replay recorded outcomes, read what the others validate
-        with context.resources.warehouse.connect() as con:
-            ensure_tables(con)
-            fingerprint = results_fingerprint(con, years, base)
-            for asset_key, sheets, group, sevs, _ in groups:
-                key = AssetCheckKey(AssetKey(asset_key), f"rules_{group}")
-                if key not in selected:
-                    continue
+        # 1. replay recorded outcomes, read what the others validate: from the snapshot check_findings
+        # wrote in this run (no lock), else from the working database
+        settings = getattr(warehouse, "settings", None)
+        folder = rule_check_snapshot_dir(settings.work_dir, context.run.run_id) if settings is not None else None
+        snapshot = read_rule_check_snapshot(folder, years) if folder is not None else None
+        with ExitStack() as stack:
+            if snapshot is not None:
+                fingerprint, con = snapshot
+            else:
+                con = stack.enter_context(warehouse.connect())
+                ensure_tables(con)
+                fingerprint = results_fingerprint(con, years, base)
+            for asset_key, sheets, group, sevs, _ in wanted:
                 name = f"rules_{group}"
                 severity = AssetCheckSeverity.ERROR if "E" in sevs else AssetCheckSeverity.WARN
                 cached = cached_result(base / asset_key / name, years, fingerprint)
@@ -394,7 +462,13 @@ def _make_rule_checks(
                     )
                     continue
                 import_gx_in_background()  # GX is needed: import it while the inputs are read
+                if con is None:  # a snapshot without data (the results had not changed): read the database
+                    con = stack.enter_context(warehouse.connect())
                 todo.append((asset_key, name, rule_check_inputs(con, sheets, sevs, years)))
+            if snapshot is not None and snapshot[1] is not None:
+                snapshot[1].close()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)  # read: a cache of nothing
         if not todo:
             return
         # 2. GX without holding the database (other steps may write meanwhile), 3. record the outcomes

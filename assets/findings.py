@@ -6,7 +6,14 @@ from collections.abc import Iterator
 import duckdb
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
-from assets.checks import INTEGRITY_CHECK_SPEC, docs_base, findings_integrity_check, results_fingerprint
+from assets.checks import (
+    INTEGRITY_CHECK_SPEC,
+    docs_base,
+    findings_integrity_check,
+    results_fingerprint,
+    rule_check_snapshot_dir,
+    write_rule_check_snapshot,
+)
 from assets.metadata import table_metadata
 from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_run
 from pipelines.resources import WarehouseResource
@@ -123,6 +130,9 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
             if name == "check_findings":
                 meta["by_severity_status"] = MetadataValue.json(by_severity)
             yield MaterializeResult(asset_key=spec.key, metadata=meta)
+        # what the catalogue rule checks of this run read, so they never wait for the database
+        snapshot = rule_check_snapshot_dir(warehouse.settings.work_dir, context.run_id)
+        write_rule_check_snapshot(con, years, base, snapshot, with_data=not skipped)
         try:
             yield findings_integrity_check(con, years, base, changed=(before, replaced))
         finally:

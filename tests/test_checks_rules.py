@@ -114,6 +114,37 @@ def test_integrity_check_after_an_incremental_update_validates_the_changed_rows(
     update_findings(con, [2019, 2021], full=True)
 
 
+def test_rule_check_snapshot_gives_the_inputs_the_database_gives(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """The catalogue checks read check_findings' snapshot instead of the locked working database: same
+    fingerprint, same matrices and figures; without data only the fingerprint; another slice: none."""
+    from assets.checks import (
+        read_rule_check_snapshot,
+        results_fingerprint,
+        rule_check_inputs,
+        write_rule_check_snapshot,
+    )
+
+    folder = tmp_path / "inputs" / "run-1"
+    write_rule_check_snapshot(con, [2021], tmp_path, folder, with_data=True)
+    snapshot = read_rule_check_snapshot(folder, [2021])
+    assert snapshot is not None and snapshot[1] is not None
+    fingerprint, mem = snapshot
+    assert fingerprint == results_fingerprint(con, [2021], tmp_path)
+    for sheets, sevs in ((["T4"], ["E"]), (["T3"], ["E"]), (["X"], ["W", "I"])):
+        a, b = rule_check_inputs(con, sheets, sevs, [2021]), rule_check_inputs(mem, sheets, sevs, [2021])
+        assert a.matrix.equals(b.matrix) and a.failing == b.failing
+        plain = [{k: getattr(v, "value", v) for k, v in x.meta.items()} for x in (a, b)]
+        assert plain[0] == plain[1]
+    assert rule_check_inputs(mem, ["T4"], ["E"], [2021]).failing == 1
+    mem.close()
+    assert read_rule_check_snapshot(folder, [2019]) is None
+    write_rule_check_snapshot(con, [2021], tmp_path, tmp_path / "inputs" / "run-2", with_data=False)
+    assert not folder.exists()  # one run's snapshot at a time
+    assert read_rule_check_snapshot(tmp_path / "inputs" / "run-2", [2021]) == (fingerprint, None)
+
+
 def test_factory_builds_checks_that_load_in_definitions(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     @asset(name="fact_application")
     def _a() -> None: ...
