@@ -6,9 +6,9 @@ Two memory sums are sampled:
   pages that forked step processes share with the forkserver count once per process — an upper bound
   of what the tree occupies. This is the headline ``peak``.
 * PSS (``/proc/<pid>/smaps_rollup``: each shared page divided among the processes that map it) every
-  ``pss_interval`` s, and when the RSS sum reaches a new high (at most once a second): the kernel walks
-  every page table to compute it, ~10 ms of CPU per GB mapped, so sampling it five times a second took
-  ~20 % of a core from the job being measured.
+  ``pss_interval`` s only: the kernel walks every page table to compute it, ~10 ms of CPU per GB
+  mapped, so sampling it five times a second took ~20 % of a core from the job being measured (and
+  once a second at each new high of the RSS sum, ~5 % while the parse shards grow).
 
 The CPU time (user + system) of every process seen is kept, so ``cpu_by_role`` tells where the
 tree's CPU went (steps, run coordinator, …).
@@ -71,8 +71,7 @@ class TreeSampler:
         self._root = psutil.Process()
 
     def _run(self) -> None:
-        next_pss = last_pss = 0.0
-        high = 0
+        next_pss = 0.0
         while not self._stop.is_set():
             now = time.time()
             procs = _tree(self._root)
@@ -86,10 +85,9 @@ class TreeSampler:
                 role = self._cpu[p.pid][0] if p.pid in self._cpu else _role(p)
                 self._cpu[p.pid] = (role, cpu.user + cpu.system)
             self.samples.append((now, rss))
-            if now >= next_pss or (rss > high and now >= last_pss + 1.0):
+            if now >= next_pss:
                 self.pss_samples.append((now, tree_memory(self._root)[0]))
-                next_pss, last_pss = now + self.pss_interval, now
-            high = max(high, rss)
+                next_pss = now + self.pss_interval
             self._stop.wait(self.interval)
 
     def __enter__(self) -> TreeSampler:

@@ -7,7 +7,7 @@ Per size: the job (``dagster job execute``: multiprocess executor, one step per 
 fresh warehouse; per stage (parse, warehouse load, checks, aggregates, publish) wall time, reports/s
 and peak memory of the whole process tree (the RSS sum, sampled 5 times a second: pages shared by
 the forked step processes counted in every process, an upper bound; the PSS sum, which counts them
-once, sampled every 10 s and at each new high of the RSS sum, as it costs a page-table walk); CPU
+once, sampled every 10 s only, as it costs a page-table walk); CPU
 seconds by process; the floor (read every file and tokenize it, same number of processes) and the
 ratio of parse time to it; a re-run with nothing changed; a re-run after 1 % of files changed; the
 checks scored against the generator's truth (precision, recall); PDF parse throughput on the corpus
@@ -183,7 +183,7 @@ def bench_one(n: int, args: argparse.Namespace) -> dict[str, object]:
           f"{tokens} tokens; parse/floor = {parse_s / floor_s:.1f}")
     print(f"whole job (CLI wall, incl. process start): {total_s:.1f} s; peak memory of the process tree: "
           f"RSS sum {sampler.peak / 2**20:.0f} MB (pages shared with the forkserver counted in every process), "
-          f"PSS {sampler.peak_pss / 2**20:.0f} MB (shared pages counted once; sampled at each new high)")
+          f"PSS {sampler.peak_pss / 2**20:.0f} MB (shared pages counted once; sampled every 10 s)")
     print(f"CPU seconds by process: {sampler.cpu_by_role()}")
 
     rerun_s, rerun_id = run_job(work, inbox, args.year, "unchanged")
