@@ -57,18 +57,21 @@ def prepare_text(text: str) -> str:
             + (f"{_cn_small(m.group(3))}日" if m.group(3) else ""),
             s,
         )
-    if _SP_BEFORE_NEED.search(s):
-        s = _SP_BEFORE_DATE_WORD.sub("", s)
-    if _SP_AFTER_NEED.search(s):
-        s = _SP_AFTER_DATE_WORD.sub("", s)
+    if " " in s or "\t" in s:
+        if any(p.search(s) for p in _SP_BEFORE_NEED):
+            s = _SP_BEFORE_DATE_WORD.sub("", s)
+        if any(p.search(s) for p in _SP_AFTER_NEED):
+            s = _SP_AFTER_DATE_WORD.sub("", s)
     return s
 
 
 _CN_YEAR_DIGITS = frozenset("〇○零Ｏ一二三四五六七八九")
-# one scan each instead of a find per pair: '年' + a Chinese numeral, a space or tab before 年/月/日, after 年/月
+# one scan each instead of a find per pair: '年' + a Chinese numeral, a space or tab before 年/月/日, after 年/月.
+# Each pattern starts with one literal character: the regex engine skips to it fast, while a leading class
+# ('[ \t][年月日]') is tested at every character, ~10x slower on Chinese text.
 _CN_MD_NEED = re.compile("年[一二三四五六七八九十]")
-_SP_BEFORE_NEED = re.compile("[ \t][年月日]")
-_SP_AFTER_NEED = re.compile("[年月][ \t]")
+_SP_BEFORE_NEED = (re.compile(" [年月日]"), re.compile("\t[年月日]"))
+_SP_AFTER_NEED = (re.compile("年[ \t]"), re.compile("月[ \t]"))
 
 
 def _cn_year_possible(s: str) -> bool:
