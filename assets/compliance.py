@@ -62,10 +62,19 @@ def _years(context: AssetExecutionContext) -> list[int]:
 
 
 def registry_fingerprint(con: duckdb.DuckDBPyConnection, inbox: object) -> str:
-    """What the registry tables are built from: the registry file, every year's star schema, the code."""
-    star = build_state.recorded_all(con, "star")
+    """What the registry tables are built from: the registry file, the agencies (``dim_agency``), the agency
+    names printed in reports, the code — not every fact of the star schema, so a re-run whose changed
+    reports name no new agency keeps the tables without rebuilding them."""
+    names = "0:0"
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'dim_report'").fetchone()[0]:
+        n, h = con.execute(
+            "SELECT count(*), coalesce(sum(hash(agency)), 0) FROM (SELECT DISTINCT agency FROM dim_report)"
+        ).fetchone()
+        names = f"{n}:{h}"
     code = build_state.code_digest("compliance", "agencies")
-    return build_state.combine(build_state.file_digest(registry_path(inbox)), sorted(star.items()), code)
+    return build_state.combine(
+        build_state.file_digest(registry_path(inbox)), build_state.table_digest(con, "dim_agency"), names, code
+    )
 
 
 def calendar_fingerprints(con: duckdb.DuckDBPyConnection, years: list[int], inbox: object) -> dict[int, str]:
@@ -73,7 +82,8 @@ def calendar_fingerprints(con: duckdb.DuckDBPyConnection, years: list[int], inbo
     rule findings (the engine replaces the year's check_findings, compliance findings included), the
     deadlines code and data, and today's date (a report not yet due becomes missing)."""
     findings = build_state.recorded(con, "findings", years)
-    common = build_state.combine(registry_fingerprint(con, inbox), date.today().isoformat())
+    star = sorted(build_state.recorded_all(con, "star").items())
+    common = build_state.combine(registry_fingerprint(con, inbox), star, date.today().isoformat())
     return {y: build_state.combine(common, findings.get(y)) for y in years}
 
 

@@ -103,3 +103,28 @@ def test_corpus_publication_dates_and_scope(tmp_env: dict[str, Path]) -> None:
     # undated PDFs are never judged late; no year without reports is declared missing
     missing = query(tmp_env["db"], "SELECT agency_name, year FROM compliance_calendar WHERE status = 'missing'")
     assert all(y in (2019, 2021, 2023, 2024, 2025) for _, y in missing)
+
+
+def test_registry_fingerprint_follows_agencies_and_names_not_facts(tmp_path: Path) -> None:
+    """The registry tables are rebuilt when an agency or a printed agency name changes, not when only the
+    figures of a report do (a 1 % re-run of revised copies keeps them)."""
+    import duckdb
+
+    from assets.compliance import registry_fingerprint
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE dim_agency (agency_key BIGINT, agency_name VARCHAR, province VARCHAR)")
+    con.execute("CREATE TABLE dim_report (report_id VARCHAR, agency VARCHAR, n_cells INTEGER)")
+    con.execute("INSERT INTO dim_agency VALUES (1, '海安市科技局', '江苏省')")
+    con.execute("INSERT INTO dim_report VALUES ('r1', '海安市科技局', 200)")
+    first = registry_fingerprint(con, tmp_path)
+    con.execute("UPDATE dim_report SET report_id = 'r2', n_cells = 161")  # a revised copy, same agency
+    assert registry_fingerprint(con, tmp_path) == first
+    con.execute("INSERT INTO dim_report VALUES ('r3', '海安市科学技术局', 200)")  # a new printed name
+    second = registry_fingerprint(con, tmp_path)
+    assert second != first
+    con.execute("UPDATE dim_agency SET province = '江苏'")
+    third = registry_fingerprint(con, tmp_path)
+    assert third != second
+    (tmp_path / "registry.csv").write_text("id,name,aliases,valid_from,valid_to\nk,海安市科技局,,2019,\n")
+    assert registry_fingerprint(con, tmp_path) != third
