@@ -24,31 +24,43 @@ FINDING_COLUMNS = [
 ]
 COVERAGE_COLUMNS = ["report_id", "rule_id", "sheet", "year", "region", "n_checked", "n_fail", "n_incomplete"]
 
-# One row per (in-scope report, equation): integer keys only (rx, eq_id), evidence only when not passing
-# — the rule, sheet and cell set come from _rx_eq_defs when a row is read (see _EVAL_VIEW).
+# One row per (in-scope report, equation that applies): integer keys only (rx, eq_id), evidence only when
+# not passing — the rule, sheet and cell set come from _rx_eq_defs when a row is read (see _EVAL_VIEW).
+# An equation gated on its left side whose left-side cells are absent does not apply to the report
+# ('skip'): it is left out here, as nothing downstream reads skipped units (half of all on a national
+# year). The blank cells an incomplete equation names are gathered apart, for incomplete equations only:
+# a list aggregate in the main grouping (one state per report × equation) took most of the evaluation.
 _EQUATION_SQL = """
 CREATE OR REPLACE TEMP TABLE _rx_eval_eq AS
-WITH j AS (
-    SELECT r.rx, e.eq_id,
-           count(*) AS n_present, count(c.value) AS n_known,
-           count(*) FILTER (WHERE e.is_lhs) AS n_lhs_present,
-           sum(c.value) FILTER (WHERE e.is_lhs) AS lhs_sum,
-           sum(c.value) FILTER (WHERE NOT e.is_lhs) AS rhs_sum,
-           -- an unordered list (an ordered string_agg would make this large aggregation much slower)
-           list({'k': c.cell_code, 'v': c.cell_code || CASE WHEN c.marker IS NOT NULL THEN ' (' || c.marker || ')'
-                 ELSE '' END}) FILTER (WHERE c.value IS NULL) AS blanks
+WITH joined AS (
+    SELECT r.rx, e.eq_id, e.is_lhs, c.value, c.cell_code, c.marker
     FROM _rx_cells c
     JOIN _rx_reports r ON r.report_id = c.report_id AND r.in_scope
     JOIN _rx_eq_cells e ON e.cell_code = c.cell_code
         AND e.layout = CASE WHEN e.sheet = 'T3' THEN r.t3_layout ELSE r.format_version END
-    GROUP BY r.rx, e.eq_id
+), j AS (
+    SELECT rx, eq_id,
+           count(*) AS n_present, count(value) AS n_known,
+           count(*) FILTER (WHERE is_lhs) AS n_lhs_present,
+           sum(value) FILTER (WHERE is_lhs) AS lhs_sum,
+           sum(value) FILTER (WHERE NOT is_lhs) AS rhs_sum
+    FROM joined
+    GROUP BY rx, eq_id
 ), d AS (
-    SELECT j.*, q.op, q.gate, q.n_cells, q.n_lhs
+    SELECT j.*, q.op, q.n_cells
     FROM j JOIN _rx_eq_defs q ON q.eq_id = j.eq_id
+    WHERE NOT coalesce(q.gate = 'lhs' AND j.n_lhs_present < q.n_lhs, false)
+), b AS (
+    -- an unordered list (an ordered string_agg would make this aggregation much slower)
+    SELECT rx, eq_id,
+           list({'k': cell_code, 'v': cell_code || CASE WHEN marker IS NOT NULL THEN ' (' || marker || ')'
+                 ELSE '' END}) AS blanks
+    FROM joined
+    WHERE value IS NULL AND (rx, eq_id) IN (SELECT rx, eq_id FROM d WHERE n_known < n_cells)
+    GROUP BY rx, eq_id
 )
-SELECT rx, eq_id,
-       CASE WHEN gate = 'lhs' AND n_lhs_present < n_lhs THEN 'skip'
-            WHEN n_known < n_cells THEN 'incomplete'
+SELECT d.rx, d.eq_id,
+       CASE WHEN n_known < n_cells THEN 'incomplete'
             WHEN op = 'eq' AND abs(coalesce(lhs_sum, 0) - coalesce(rhs_sum, 0)) > 1e-6 THEN 'fail'
             WHEN op = 'ge' AND coalesce(lhs_sum, 0) < coalesce(rhs_sum, 0) - 1e-6 THEN 'fail'
             ELSE 'pass' END AS status,
@@ -63,7 +75,7 @@ SELECT rx, eq_id,
                 'left side ' || coalesce(lhs_sum, 0) || CASE WHEN op = 'eq' THEN ' vs ' ELSE ' must be >= ' END
                  || coalesce(rhs_sum, 0) || ' (difference ' || (coalesce(lhs_sum, 0) - coalesce(rhs_sum, 0)) || ')'
        END AS evidence
-FROM d
+FROM d LEFT JOIN b ON b.rx = d.rx AND b.eq_id = d.eq_id
 """
 
 # Every evaluation unit: the hand-written rules' rows and the equation rows with their names restored
