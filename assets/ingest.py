@@ -11,6 +11,7 @@ A graph-backed multi-asset of three ops, so parsing scales out on Dagster's own 
   tables in one transaction (delete-then-insert by sha256), then drop the shard files.
 """
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,10 +95,12 @@ def ingest_load(
     context: OpExecutionContext, warehouse: WarehouseResource, plan: IngestPlan, shard_dirs: list[str]
 ) -> Iterator[Output]:
     run_dir = Path(plan.run_dir)
+    t0 = time.perf_counter()
     with warehouse.connect() as con:
+        t1 = time.perf_counter()
         loaded = load_run(con, run_dir, [Path(d) for d in sorted(shard_dirs)])
         summary = summarize(con, plan)
-        context.log.info(f"loaded {loaded}; {summary}")
+        context.log.info(f"loaded {loaded}; {summary}; open {t1 - t0:.2f} s, load {time.perf_counter() - t1:.2f} s")
         for name in INGEST_ASSETS:
             meta = table_metadata(con, name)
             meta.update(
@@ -111,6 +114,8 @@ def ingest_load(
                 }
             )
             yield Output(None, name, metadata=meta)
+        t2 = time.perf_counter()
+    context.log.info(f"metadata {t2 - t1:.2f} s; closed (checkpoint) in {time.perf_counter() - t2:.2f} s")
     remove_run_dir(run_dir)
 
 
