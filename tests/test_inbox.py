@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from xxgk.inbox import scan_inbox, sha256_file
 from xxgk.ingest import read_and_parse
 
@@ -95,3 +97,19 @@ def test_scan_order_is_a_folders_files_then_its_sub_folders_and_folder_links_are
     assert [f.path for f in scan.files] == ["b.txt", "a/c.txt", "a/z.txt", "a/b/y.txt", "c/x.txt"]
     assert all(f.abs_path == tmp_path / "inbox" / f.path for f in scan.files)
     assert scan.problems == []  # as os.walk: a link to a folder is listed as a folder, never entered
+
+
+def test_sha256_files_on_threads_equals_one_by_one(tmp_path: Path) -> None:
+    """The scan hashes new files on two threads (every other file each): same digests, same order; a file
+    that cannot be read fails the scan as before (the error reaches the caller)."""
+    from xxgk.inbox import sha256_file, sha256_files
+
+    paths = []
+    for i in range(1200):
+        p = tmp_path / f"{i:04d}.txt"
+        p.write_bytes(f"报告 {i}\n".encode() * (i % 7 + 1))
+        paths.append(str(p))
+    assert sha256_files(paths, threads=2) == [sha256_file(p) for p in paths]
+    assert sha256_files(paths[:10], threads=2) == [sha256_file(p) for p in paths[:10]]  # few: one thread
+    with pytest.raises(FileNotFoundError):
+        sha256_files([*paths, str(tmp_path / "gone.txt")], threads=2)

@@ -11,6 +11,8 @@ import csv
 import hashlib
 import io
 import os
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -74,6 +76,33 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
         return h.hexdigest()
     finally:
         os.close(fd)
+
+
+def sha256_files(paths: Sequence[str], threads: int = 2, min_per_thread: int = 500) -> list[str]:
+    """``sha256_file`` of every path, in order, on up to ``threads`` threads (each takes every n-th path):
+    ``os.read`` and hashing release the GIL, so two threads hash a national inbox ~1.5x faster than one
+    even from the page cache, more from disk. Few paths: this thread only."""
+    n = max(1, min(threads, len(paths) // max(1, min_per_thread)))
+    if n == 1:
+        return [sha256_file(p) for p in paths]
+    out: list[str] = [""] * len(paths)
+    errors: list[BaseException] = []
+
+    def work(start: int) -> None:
+        try:
+            for i in range(start, len(paths), n):
+                out[i] = sha256_file(paths[i])
+        except BaseException as exc:  # re-raised in the caller's thread
+            errors.append(exc)
+
+    workers = [threading.Thread(target=work, args=(k,), name=f"sha256-{k}") for k in range(n)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    if errors:
+        raise errors[0]
+    return out
 
 
 def scan_inbox(inbox: Path) -> InboxScan:

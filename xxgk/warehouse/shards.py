@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from xxgk.inbox import InboxScan, scan_inbox, sha256_file
+from xxgk.inbox import InboxScan, scan_inbox, sha256_files
 from xxgk.ingest import STAGING_COLUMNS, StagingBatch, error_id, media_from_name, read_and_parse
 from xxgk.parsing.model import PARSER_VERSION
 
@@ -148,14 +148,11 @@ def plan_ingest(
             "SELECT path, size_bytes, mtime, sha256 FROM source_file WHERE present"
         ).fetchall()
     )
-    hashes: list[str] = []
-    hashed = 0
-    for f in scan.files:
-        sha = known.get((f.path, f.size_bytes, f.mtime))
-        if sha is None:
-            sha = sha256_file(f.abs_name)
-            hashed += 1
-        hashes.append(sha)
+    hashes: list[str | None] = [known.get((f.path, f.size_bytes, f.mtime)) for f in scan.files]
+    unknown = [i for i, sha in enumerate(hashes) if sha is None]
+    for i, sha in zip(unknown, sha256_files([scan.files[i].abs_name for i in unknown]), strict=True):
+        hashes[i] = sha
+    hashed = len(unknown)
     parsed = {
         sha
         for (sha,) in con.execute(
