@@ -66,6 +66,7 @@ class TreeSampler:
         self.samples: list[tuple[float, int]] = []  # (time, RSS sum)
         self.pss_samples: list[tuple[float, int]] = []  # (time, PSS sum)
         self._cpu: dict[int, tuple[str, float]] = {}  # pid → (role, CPU seconds last seen)
+        self._cpu0: dict[int, float] = {}  # pid → CPU seconds when first seen, for processes older than us
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._root = psutil.Process()
@@ -82,8 +83,11 @@ class TreeSampler:
                     cpu = p.cpu_times()
                 except psutil.Error:
                     continue
+                seconds = cpu.user + cpu.system
+                if p.pid not in self._cpu and p.pid == self._root.pid:
+                    self._cpu0[p.pid] = seconds  # the benchmark's own work before the sampling started
                 role = self._cpu[p.pid][0] if p.pid in self._cpu else _role(p)
-                self._cpu[p.pid] = (role, cpu.user + cpu.system)
+                self._cpu[p.pid] = (role, seconds)
             self.samples.append((now, rss))
             if now >= next_pss:
                 self.pss_samples.append((now, tree_memory(self._root)[0]))
@@ -113,9 +117,9 @@ class TreeSampler:
         return max((pss for _, pss in self.pss_samples), default=0)
 
     def cpu_by_role(self) -> dict[str, float]:
-        """CPU seconds of the tree's processes by role, as last sampled (a process that ended less than
-        ``interval`` after its last sample misses that much)."""
+        """CPU seconds of the tree's processes by role since sampling started, as last sampled (a process
+        that ended less than ``interval`` after its last sample misses that much)."""
         out: dict[str, float] = {}
-        for role, seconds in self._cpu.values():
-            out[role] = out.get(role, 0.0) + seconds
+        for pid, (role, seconds) in self._cpu.items():
+            out[role] = out.get(role, 0.0) + seconds - self._cpu0.get(pid, 0.0)
         return {k: round(v, 1) for k, v in sorted(out.items(), key=lambda kv: -kv[1])}

@@ -89,12 +89,12 @@ def run_job(work: Path, inbox: Path, year: int, label: str) -> tuple[float, str]
     }
     cmd = [str(Path(sys.executable).parent / "dagster"), "job", "execute", "-m", "pipelines.definitions",
            "-j", "annual_reports_job", "--tags", json.dumps({"dagster/partition": str(year), "bench": label})]
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
     log = work / f"job-{label}.log"
-    log.write_text(proc.stdout + proc.stderr)
-    if proc.returncode != 0 or "RUN_SUCCESS" not in proc.stdout + proc.stderr:
+    t0 = time.perf_counter()
+    with log.open("w") as out:  # straight to the file: no pipe for this process to read during the job
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0 or "RUN_SUCCESS" not in log.read_text(errors="replace"):
         raise SystemExit(f"job {label} failed (exit {proc.returncode}); see {log}")
     return wall, _last_run_id(home)
 
