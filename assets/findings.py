@@ -111,8 +111,9 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
         else:
             import_gx_in_background()  # the integrity check will validate new findings
             update = update_findings(con, years)
-            written, replaced = update["findings_written"], update["replaced_reports"]
-            context.log.info(f"years {years}: {update}")
+            written, replaced = update.pop("findings_written"), update.pop("replaced_reports")
+            n_replaced = "all" if replaced is None else len(replaced)
+            context.log.info(f"years {years}: {update}; reports replaced: {n_replaced}; findings written: {written}")
             refresh_aggregates(con)
             build_state.record(con, "findings", fingerprints)
         by_severity = dict(
