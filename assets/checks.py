@@ -50,6 +50,7 @@ from xxgk.rules.gx_validation import (
 )
 from xxgk.rules.store import ensure_tables, results_version
 from xxgk.warehouse import build_state
+from xxgk.warehouse.db import sql_path
 
 # target asset key -> the sheets whose rules it owns (X = cross-table, cross-year and narrative rules)
 CHECK_TARGETS: Mapping[str, tuple[str, ...]] = {
@@ -350,9 +351,8 @@ def write_rule_check_snapshot(
     if with_data:
         where = "WHERE $every OR list_contains($years, year)"
         for table, cols in _SNAPSHOT_TABLES.items():
-            target = "'" + str(tmp / f"{table}.parquet").replace("'", "''") + "'"
             con.execute(
-                f"COPY (SELECT {cols} FROM {table} {where}) TO {target} (FORMAT parquet)",  # constant names
+                f"COPY (SELECT {cols} FROM {table} {where}) TO {sql_path(tmp / f'{table}.parquet')} (FORMAT parquet)",
                 {"every": years is None, "years": list(years or [])},
             )
     record = {"years": _years_key(years), "fingerprint": results_fingerprint(con, years, base)}
@@ -375,8 +375,7 @@ def read_rule_check_snapshot(
         return str(record["fingerprint"]), None
     mem = duckdb.connect()
     for table in _SNAPSHOT_TABLES:
-        path = "'" + str(folder / f"{table}.parquet").replace("'", "''") + "'"
-        mem.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({path})")  # constant names
+        mem.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({sql_path(folder / f'{table}.parquet')})")
     return str(record["fingerprint"]), mem
 
 

@@ -25,6 +25,11 @@ def memory_limit_mb() -> int:
         return _DEFAULT_MEMORY_MB
 
 
+def sql_path(path: Path | str) -> str:
+    """A file path as a SQL string literal (COPY targets and ``read_parquet`` take no parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def schema_sql() -> str:
     return resources.files("xxgk.warehouse").joinpath("schema.sql").read_text("utf-8")
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from xxgk.warehouse.db import schema_sql, sql_path
+
 # Tables exported to Parquet (partitioned by year where they have one). ``report_cells`` is not copied
 # (a view over the fact tables and dim_report: 20M rows per national year, half of the export's time);
 # ``views.sql`` beside the tables defines it, and every table, over the Parquet files.
@@ -48,11 +50,6 @@ EXPORTED_TABLES: tuple[str, ...] = (
     "agg_compliance_region_year",
     "agg_format_adoption",
 )
-
-
-def _sql_path(path: Path) -> str:
-    """A path as a SQL string literal (COPY takes no parameters for its target)."""
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -123,7 +120,7 @@ def export_parquet(
                 if before.get(part, [None, None])[1] == digest and _link(out_dir / table / name, target / name):
                     continue
                 where = "" if part == "data" else f" WHERE coalesce(year, 0) = {int(part.split('=')[1])}"
-                con.execute(f"COPY (SELECT * FROM {table}{where}) TO {_sql_path(target / name)} (FORMAT parquet)")
+                con.execute(f"COPY (SELECT * FROM {table}{where}) TO {sql_path(target / name)} (FORMAT parquet)")
             counts[table] = sum(n for n, _ in parts.values())
         (staging / _STATE).write_text(json.dumps({"tables": digests}, sort_keys=True), encoding="utf-8")
         (staging / "views.sql").write_text(views_sql(digests), encoding="utf-8")
@@ -135,8 +132,6 @@ def export_parquet(
 
 def _report_cells_view() -> str:
     """The warehouse's own ``report_cells`` definition (schema.sql), for use over the Parquet views."""
-    from xxgk.warehouse.db import schema_sql
-
     ddl = schema_sql()
     start = ddl.index("CREATE OR REPLACE VIEW report_cells AS")
     return ddl[start : ddl.index(";", start) + 1]

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from xxgk.inbox import InboxScan, scan_inbox, sha256_files
 from xxgk.ingest import STAGING_COLUMNS, StagingBatch, error_id, media_from_name, read_and_parse
 from xxgk.parsing.model import PARSER_VERSION
+from xxgk.warehouse.db import sql_path
 
 MAX_SHARD_FILES = 12_500
 MIN_SHARD_FILES = 500  # ~1 s of parsing: below that a step's start-up is a large share of its work
@@ -281,10 +282,6 @@ def _arrow_table(columns: dict[str, list], schema: pa.Schema) -> pa.Table:
     )
 
 
-def _sql_str(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def load_run(con: duckdb.DuckDBPyConnection, run_dir: Path, shard_dirs: Sequence[Path]) -> dict[str, int]:
     """Record the scan and load the shards into the staging tables, in one transaction.
 
@@ -300,7 +297,7 @@ def load_run(con: duckdb.DuckDBPyConnection, run_dir: Path, shard_dirs: Sequence
     try:
         con.execute(
             "CREATE OR REPLACE TEMP VIEW _scan_files AS "
-            f"SELECT * FROM read_parquet({_sql_str(scan / 'files.parquet')})"
+            f"SELECT * FROM read_parquet({sql_path(scan / 'files.parquet')})"
         )
         con.execute("UPDATE source_file SET present = FALSE WHERE present")
         con.execute(
@@ -312,16 +309,16 @@ def load_run(con: duckdb.DuckDBPyConnection, run_dir: Path, shard_dirs: Sequence
         con.execute("DELETE FROM manifest_entry")
         con.execute(
             "INSERT INTO manifest_entry SELECT path, agency, region, level, year, sector, published_date "
-            f"FROM read_parquet({_sql_str(scan / 'manifest.parquet')})"
+            f"FROM read_parquet({sql_path(scan / 'manifest.parquet')})"
         )
         con.execute("DELETE FROM ingest_errors WHERE stage IN ('scan', 'manifest')")
         con.execute(
             "INSERT INTO ingest_errors SELECT * FROM "
-            f"read_parquet({_sql_str(scan / 'problems.parquet')}) ON CONFLICT DO NOTHING"
+            f"read_parquet({sql_path(scan / 'problems.parquet')}) ON CONFLICT DO NOTHING"
         )
         if shard_dirs:
             for name in STG_TABLES:
-                files = "[" + ", ".join(_sql_str(d / f"{name}.parquet") for d in shard_dirs) + "]"
+                files = "[" + ", ".join(sql_path(d / f"{name}.parquet") for d in shard_dirs) + "]"
                 con.execute(f"CREATE OR REPLACE TEMP VIEW _shard_{name} AS SELECT * FROM read_parquet({files})")
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE _loaded_shas AS SELECT DISTINCT sha256 FROM _shard_stg_report"
