@@ -34,8 +34,40 @@ def schema_sql() -> str:
     return resources.files("xxgk.warehouse").joinpath("schema.sql").read_text("utf-8")
 
 
+# Tables of warehouses built by earlier versions that schema.sql now defines as views.
+_TABLES_NOW_VIEWS: tuple[str, ...] = ("report_text",)
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for name in _TABLES_NOW_VIEWS:
+        found = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main' AND NOT temporary",
+            [name],
+        ).fetchone()[0]
+        if found:
+            con.execute(f"DROP TABLE {name}")  # a constant name; the view replaces it below
     con.execute(schema_sql())
+
+
+# Rows per row group of the working database (DuckDB's default: 122,880). Appending to a table whose
+# last row group is partly filled rewrites that whole row group at the next checkpoint: for the
+# narrative text (~4 KB a row) a default-sized group is ~4 s of compression per run. DuckDB does not
+# store the size in the file; every writer attaches with it, or a checkpoint merges the groups back.
+ROW_GROUP_SIZE = 16_384
+_CATALOG = "warehouse"  # the name the working database is attached under
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """``path`` attached (as the default database) with the working database's row group size."""
+    con = duckdb.connect()
+    try:
+        mode = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
+        con.execute(f"ATTACH {sql_path(path)} AS {_CATALOG} ({mode})")
+        con.execute(f"USE {_CATALOG}")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 @contextmanager
@@ -49,7 +81,7 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     deadline = time.monotonic() + _LOCK_RETRY_SECONDS
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = _open(path, read_only)
             break
         except duckdb.IOException:
             if time.monotonic() > deadline:

@@ -231,13 +231,11 @@ CREATE TABLE IF NOT EXISTS fact_review_litigation (
     -- grain (report_id, row_code, col_code), checked by build_star; no index (see stg_cell)
 );
 
--- One row per (report, section) of narrative text ('ALL' = whole text).
-CREATE TABLE IF NOT EXISTS report_text (
-    report_id VARCHAR NOT NULL,
-    section   VARCHAR NOT NULL,
-    text      VARCHAR,
-    PRIMARY KEY (report_id, section)
-);
+-- One row per (report, section) of narrative text ('ALL' = whole text). A view over the parse cache:
+-- the text is stored once (stg_text, by content), not copied per report — it is most of the file.
+CREATE OR REPLACE VIEW report_text AS
+SELECT r.report_id, t.section, t.text
+FROM dim_report r JOIN stg_text t USING (sha256);
 
 -- The public flat view: one row per parsed cell of one report.
 CREATE OR REPLACE VIEW report_cells AS

@@ -187,13 +187,13 @@ CREATE TABLE IF NOT EXISTS star_report_state (
 )
 """
 
-_STAR_TABLES = ("fact_application", "fact_proactive_disclosure", "fact_review_litigation", "report_text", "dim_report")
+_STAR_TABLES = ("fact_application", "fact_proactive_disclosure", "fact_review_litigation", "dim_report")
 
 
 def build_star(
     con: duckdb.DuckDBPyConnection, years: Sequence[int], year_range: tuple[int, int] | None = None
 ) -> dict[str, int]:
-    """Bring dim_report, facts and report_text of report ``years`` up to date with staging.
+    """Bring dim_report and the facts of report ``years`` up to date with staging (``report_text`` is a view).
 
     Incremental: only reports that are new, changed (content, paths, manifest values, parser version,
     aliases, code) or gone are deleted and inserted; ``is_current`` is recomputed for the whole slice
@@ -310,9 +310,6 @@ def build_star(
              AND dc.table_code = 'T4' AND dc.row_code = c.row_code
         WHERE c.table_code = 'T4'
         """
-    )
-    con.execute(
-        "INSERT INTO report_text SELECT r.report_id, t.section, t.text FROM _star_new r JOIN stg_text t USING (sha256)"
     )
     _check_fact_grain(con)
     con.execute("INSERT INTO star_report_state SELECT report_id, row_fp FROM _star_new")
