@@ -11,11 +11,12 @@ from pipelines.resources import WarehouseResource
 from xxgk.report.html import write_report
 from xxgk.warehouse import build_state
 from xxgk.warehouse.aggregates import build_aggregates
+from xxgk.warehouse.db import memory_limit_mb
 from xxgk.warehouse.publish import (
     checkpoint,
     content_fingerprint,
     discard_staged,
-    export_parquet,
+    export_staged,
     partition_digests,
     stage_database,
     swap_database,
@@ -122,16 +123,19 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
             context.log.info("warehouse content unchanged since the last publish; published files kept")
         else:
             # Checkpointed first, so the copy of the working file taken in the background is complete;
-            # nothing writes to the file until the copy is done. The copy (I/O), the Parquet export
-            # (DuckDB's native threads, no GIL) and the HTML report (Python) overlap instead of adding
-            # up. The state is recorded only once everything is in place (a run killed half-way
-            # publishes again next time).
+            # nothing writes to the file until the copy is done. The Parquet export then reads the
+            # staged copy (what readers will see) on every core, while the HTML report (Python) is
+            # written from the working file. The state is recorded only once everything is in place
+            # (a run killed half-way publishes again next time).
             checkpoint(con)
             staged = None
+            parquet_dir = settings.published_dir / "parquet"
             try:
-                with ThreadPoolExecutor(max_workers=2) as pool:
+                with ThreadPoolExecutor(max_workers=1) as pool:
                     copy = pool.submit(stage_database, settings.work_db, settings.duckdb_path)
-                    exported = pool.submit(export_parquet, con.cursor(), settings.published_dir / "parquet", digests)
+                    exported = pool.submit(
+                        lambda: export_staged(copy.result(), parquet_dir, digests, memory_limit_mb())
+                    )
                     try:
                         write_report(con, report_path)
                         counts = exported.result()

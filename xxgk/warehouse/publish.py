@@ -210,6 +210,26 @@ def stage_database(work_db: Path, published: Path) -> Path:
     return tmp
 
 
+def export_staged(
+    staged: Path, out_dir: Path, digests: dict[str, dict[str, list]], memory_mb: int
+) -> dict[str, int]:
+    """``export_parquet`` from the staged copy (exactly what will be published), in a DuckDB of its own.
+
+    Read-only, and with ``preserve_insertion_order`` off: a Parquet file's rows carry no order (every
+    table has its key columns), and without it DuckDB writes one file with every core instead of one.
+    Its own instance, so the setting never reaches the working connection's queries.
+    """
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET memory_limit = '{int(memory_mb)}MB'")
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(f"ATTACH {sql_path(staged)} AS staged (READ_ONLY)")
+        con.execute("USE staged")
+        return export_parquet(con, out_dir, digests)
+    finally:
+        con.close()
+
+
 def swap_database(staged: Path, published: Path) -> int:
     """Rename the staged copy over ``published`` (atomic on POSIX); returns its bytes."""
     os.replace(staged, published)
