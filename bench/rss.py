@@ -116,6 +116,10 @@ class TreeSampler:
         """Peak PSS sum of the tree (shared pages counted once), sampled every ``pss_interval`` s."""
         return max((pss for _, pss in self.pss_samples), default=0)
 
+    def cpu_by_pid(self) -> dict[int, float]:
+        """CPU seconds of each process of the tree since sampling started, as last sampled."""
+        return {pid: seconds - self._cpu0.get(pid, 0.0) for pid, (_, seconds) in self._cpu.items()}
+
     def cpu_by_role(self) -> dict[str, float]:
         """CPU seconds of the tree's processes by role since sampling started, as last sampled (a process
         that ended less than ``interval`` after its last sample misses that much)."""

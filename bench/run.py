@@ -122,6 +122,25 @@ def step_windows(home: Path, run_id: str) -> dict[str, tuple[float, float]]:
     return {k: (min(v), max(v)) for k, v in out.items()}
 
 
+def step_pids(home: Path, run_id: str) -> dict[str, int]:
+    """step key → the pid of the process that ran it (the multiprocess executor: one process a step)."""
+    from dagster import DagsterEventType, DagsterInstance
+
+    with DagsterInstance.from_config(str(home)) as instance:
+        return {
+            rec.step_key: rec.dagster_event.pid
+            for rec in instance.all_logs(run_id, of_type=DagsterEventType.STEP_START)
+            if rec.step_key and rec.dagster_event is not None and rec.dagster_event.pid
+        }
+
+
+def cpu_by_step(work: Path, run_id: str, sampler: TreeSampler) -> dict[str, float]:
+    """CPU seconds of each step's process (busiest first): a figure other load on the machine hardly moves."""
+    by_pid = sampler.cpu_by_pid()
+    steps = {key: by_pid.get(pid, 0.0) for key, pid in step_pids(work / "dagster_home", run_id).items()}
+    return {k: round(v, 1) for k, v in sorted(steps.items(), key=lambda kv: -kv[1])}
+
+
 def _slowest(work: Path, run_id: str, k: int = 5) -> str:
     windows = step_windows(work / "dagster_home", run_id)
     slow = sorted(((e - s, key) for key, (s, e) in windows.items()), reverse=True)[:k]
@@ -185,12 +204,16 @@ def bench_one(n: int, args: argparse.Namespace) -> dict[str, object]:
           f"RSS sum {sampler.peak / 2**20:.0f} MB (pages shared with the forkserver counted in every process), "
           f"PSS {sampler.peak_pss / 2**20:.0f} MB (shared pages counted once; sampled every 10 s)")
     print(f"CPU seconds by process: {sampler.cpu_by_role()}")
+    print(f"CPU seconds by step: {cpu_by_step(work, run_id, sampler)}")
 
     rerun_s, rerun_id = run_job(work, inbox, args.year, "unchanged")
     print(f"re-run, nothing changed: {rerun_s:.1f} s; {_slowest(work, rerun_id)}")
     changed = modify_one_percent(inbox)
-    rerun1_s, rerun1_id = run_job(work, inbox, args.year, "one-percent")
+    with TreeSampler() as rerun1_sampler:
+        rerun1_s, rerun1_id = run_job(work, inbox, args.year, "one-percent")
     print(f"re-run, {changed} files (1 %) changed: {rerun1_s:.1f} s; {_slowest(work, rerun1_id)}")
+    rerun1_cpu = cpu_by_step(work, rerun1_id, rerun1_sampler)
+    print(f"  CPU s of the 1 % re-run: {sum(rerun1_sampler.cpu_by_pid().values()):.1f} in all, by step {rerun1_cpu}")
 
     quality = score(work / "warehouse" / "xxgk.duckdb", inbox, truth)
     print(f"defects: precision {quality['precision']}, recall {quality['recall']} "
@@ -206,6 +229,7 @@ def bench_one(n: int, args: argparse.Namespace) -> dict[str, object]:
         "cpu_s_by_process": sampler.cpu_by_role(),
         "rerun_unchanged_s": round(rerun_s, 2),
         "rerun_1pct_s": round(rerun1_s, 2),
+        "rerun_1pct_cpu_s_by_step": rerun1_cpu,
         "floor_s": round(floor_s, 2),
         "floor_ratio": round(parse_s / floor_s, 2),
         "defect_precision": quality["precision"],
