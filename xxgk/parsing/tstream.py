@@ -10,6 +10,8 @@ template's arithmetic (:mod:`xxgk.parsing.glued`).
 from __future__ import annotations
 
 import re
+from itertools import compress
+from operator import not_
 
 from xxgk.parsing import labels as L
 from xxgk.parsing.tables import Captures, RowCapture
@@ -22,6 +24,16 @@ _RUN_UNITS = ("万元", "元", "件", "个", "项")
 # values, each may end in a unit ('4件4件77件': a unit in every cell, a hard cell boundary)
 _VALUE_RUN = re.compile(r"[0-9 .,/\\—–―─+\-]*(?:(?:万元|元|件|个|项)[0-9 .,/\\—–―─+\-]+)*(?:万元|元|件|个|项)?")
 _QUOTE = "“”\"'‘’「」"
+_FOLD_CHARS = re.compile("[\uff01-\uff5e\u3000\xa0]")
+
+
+def _fold(text: str) -> str:
+    """``text.translate(_FOLD)``, faster: each character to fold that occurs is replaced in one pass (a
+    dict translation looks up every character; a report holds a dozen kinds at most, folded to ASCII)."""
+    for ch in set(_FOLD_CHARS.findall(text)):
+        text = text.replace(ch, _FOLD[ord(ch)])
+    return text
+
 
 #: T3 rows in printed order (both formats; 3.6 or 3.6.1-3.6.3)
 T3_ORDER: tuple[str, ...] = (
@@ -38,11 +50,15 @@ class _Compact:
     """The text folded to half-width with whitespace and quotes removed, mapped back to offsets."""
 
     def __init__(self, text: str) -> None:
-        folded = text.translate(_FOLD)
-        keep = [i for i, ch in enumerate(folded) if not ch.isspace() and ch not in _QUOTE]
+        folded = _fold(text)
+        spaced = folded  # quotes made spaces: what is kept is what is not a space (str.isspace)
+        for q in _QUOTE:
+            if q in spaced:
+                spaced = spaced.replace(q, " ")
+        keep = list(compress(range(len(spaced)), map(not_, map(str.isspace, spaced))))
         self.text = text
         self.folded = folded
-        self.compact = "".join(folded[i] for i in keep)
+        self.compact = "".join(spaced.split())  # str.split() cuts at exactly the str.isspace characters
         self.pos = keep  # compact index -> original index
 
     def find(self, anchors: tuple[str, ...], start: int, stop: int | None = None) -> tuple[int, int] | None:
