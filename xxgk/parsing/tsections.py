@@ -22,10 +22,20 @@ def split_sections(text: str) -> dict[str, str]:
     """Section code → its text (heading excluded). Sections are searched in order; missing ones are skipped."""
     found: list[tuple[str, int, int]] = []
     cur = 0
-    for code, _ in SECTION_ANCHORS:
+    for code, anchors in SECTION_ANCHORS:
+        # every heading holds an anchor: none after cur, no heading. Else an un-numbered heading starts at
+        # most a run of whitespace before the line of the first anchor (its \s* may span blank lines): its
+        # search (a regex starting with ^, tried at every character) starts there, with the same first match.
+        # (The numbered pattern starts with a literal numeral, found fast; its \s* may span lines too.)
+        a = min((i for i in (text.find(x, cur) for x in anchors) if i >= 0), default=-1)
+        if a < 0:
+            continue
+        line = text.rfind("\n", cur, a) + 1
+        while line > cur and text[line - 1].isspace():
+            line -= 1
         hit = None
-        for pat in _PATTERNS[code]:
-            m = pat.search(text, cur)
+        for pat, start in zip(_PATTERNS[code], (cur, max(line, cur)), strict=True):
+            m = pat.search(text, start)
             if m and (hit is None or m.start() < hit.start()):
                 hit = m
         if hit is None:
