@@ -58,7 +58,7 @@ def run_job(work: Path, years: list[int]) -> tuple[float, dict[str, float]]:
     shutil.rmtree(home, ignore_errors=True)
     shutil.rmtree(work / "warehouse", ignore_errors=True)
     home.mkdir(parents=True)
-    (home / "dagster.yaml").write_text(_INSTANCE_YAML)
+    (home / "dagster.yaml").write_text(_INSTANCE_YAML.format(home=home))
     env = {**os.environ, "DAGSTER_HOME": str(home), "XXGK_INBOX": str(work / "inbox"),
            "XXGK_DUCKDB_PATH": str(work / "warehouse" / "xxgk.duckdb"),
            "XXGK_DATA_DOCS_DIR": str(work / "gx_docs"), "PYTHONWARNINGS": "ignore"}

@@ -37,12 +37,19 @@ from rss import TreeSampler  # noqa: E402
 from xxgk.generator import write_inbox  # noqa: E402
 
 STAGES = ("parse", "warehouse load", "checks", "aggregates", "publish", "other")
+# The project's dagster.yaml (pool, storage) with the storage under the benchmark's DAGSTER_HOME.
 _INSTANCE_YAML = """telemetry:
   enabled: false
 concurrency:
   pools:
     default_limit: 1
     granularity: op
+storage:
+  custom:
+    module: pipelines.instance_storage
+    class: PooledSqliteStorage
+    config:
+      base_dir: {home}
 """
 _MIX = {"html": 0.6, "html-gbk": 0.15, "txt": 0.15, "txt-glued": 0.1}
 
@@ -78,7 +85,7 @@ def run_job(work: Path, inbox: Path, year: int, label: str) -> tuple[float, str]
     """Run annual_reports_job for ``year`` through the CLI; returns (wall seconds, run id)."""
     home = work / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").write_text(_INSTANCE_YAML)
+    (home / "dagster.yaml").write_text(_INSTANCE_YAML.format(home=home))
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
