@@ -224,7 +224,7 @@ def read_html(html: str) -> Document:
             n_tables += 1
             table = _read_table(node, n_tables, shape[1])
             doc.blocks.append(table)
-            lines.extend("\t".join(c.text for c in row) for row in table.rows)
+            lines += ["\t".join([c.text for c in row]) for row in table.rows]
             continue
         if tag in _BLOCK:
             flush()

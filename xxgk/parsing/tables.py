@@ -303,7 +303,7 @@ def table_kind(table: Table, splits: Splits | None = None) -> str | None:
             t2_codes.add(t2)
     if len(t3_codes) >= 3:
         return "T3"
-    text = " ".join(c.text for row in table.rows for c in row)
+    text = " ".join([c.text for row in table.rows for c in row])
     if L.is_t4_table_text(text):
         return "T4"
     if t2_codes and any(h in L.norm(text) for h in _T2_TABLE_HINTS):
@@ -318,7 +318,7 @@ def _t4_block_table(table: Table, caption: str = "") -> str | None:
     """
     if len(table.rows) > 6:
         return None
-    n = L.norm(" ".join(c.text for row in table.rows for c in row))
+    n = L.norm(" ".join([c.text for row in table.rows for c in row]))
     if "维持" not in n or "审结" not in n:
         return None
     return L.match_t4_block(n) or (L.match_t4_block(caption) if len(L.norm(caption)) <= 30 else None)
@@ -406,7 +406,7 @@ def capture_tables(doc: Document) -> Captures:
                 block = _t4_block_table(table, caption)
                 if block and block not in block_tables:
                     block_tables[block] = table
-            context = (context + " ".join(c.text for row in table.rows for c in row))[-400:]
+            context = (context + " ".join([c.text for row in table.rows for c in row]))[-400:]
             continue
         context = ""
     _place_orphans(out)
