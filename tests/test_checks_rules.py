@@ -281,3 +281,19 @@ def test_gx_is_imported_in_the_background_thread() -> None:
     assert out.strip().splitlines()[-1] == (
         "['great_expectations', 'great_expectations.checkpoint', 'great_expectations.expectations']"
     )
+
+
+def test_data_docs_pages_share_compiled_templates(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """A second Data Docs page compiles no template again, and both pages are written in full."""
+    from great_expectations.render.view import view
+
+    first = rule_check_result(con, ["T4"], ["E"], None, tmp_path / "a", "first")
+    cache = view.Environment.keywords["bytecode_cache"]
+    compiled = dict(cache._code)
+    assert compiled  # the first page's templates, compiled once
+    second = rule_check_result(con, ["T4"], ["E"], None, tmp_path / "b", "second")
+    assert cache._code == compiled  # the second page reused them
+    for result, name in ((first, "first"), (second, "second")):
+        index = Path(result.metadata["data_docs_path"].value)
+        assert name in index.read_text(encoding="utf-8")
+        assert "R-T4-SUM" in "".join(p.read_text(encoding="utf-8") for p in index.parent.rglob("*.html"))
