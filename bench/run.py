@@ -142,7 +142,7 @@ def step_pids(home: Path, run_id: str) -> dict[str, int]:
 
 
 def cpu_by_step(work: Path, run_id: str, sampler: TreeSampler) -> dict[str, float]:
-    """CPU seconds of each step's process (busiest first): a figure other load on the machine hardly moves."""
+    """CPU seconds of each step's process (busiest first): moved less than wall time by other load."""
     by_pid = sampler.cpu_by_pid()
     steps = {key: by_pid.get(pid, 0.0) for key, pid in step_pids(work / "dagster_home", run_id).items()}
     return {k: round(v, 1) for k, v in sorted(steps.items(), key=lambda kv: -kv[1])}
