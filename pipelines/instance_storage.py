@@ -98,11 +98,13 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 class PooledSqliteRunStorage(SqliteRunStorage):
     """``SqliteRunStorage`` with its engine (and connection) kept for the life of the storage."""
 
-    _engine: Engine | None = None
+    def __init__(self, conn_string: str, inst_data: ConfigurableClassData | None = None) -> None:
+        self._engine: Engine | None = pooled_engine(conn_string)
+        super().__init__(conn_string, inst_data)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
-        if self._engine is None:
+        if self._engine is None:  # disposed: a storage used again after dispose() reconnects
             self._engine = pooled_engine(self._conn_string)
         with self._engine.connect() as conn, conn.begin():
             yield conn
