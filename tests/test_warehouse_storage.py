@@ -1,0 +1,40 @@
+"""How the working database is opened: row group size, and tables of older versions that are views now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from xxgk.warehouse.db import ROW_GROUP_SIZE, connect
+
+
+def test_working_database_is_written_in_small_row_groups(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS i, repeat('文', 200) AS text FROM range(40000)")
+        con.execute("CHECKPOINT")
+        con.execute("INSERT INTO t SELECT range, 'x' FROM range(100)")  # an append after a checkpoint
+    with connect(db, read_only=True) as con:
+        sizes = [n for (n,) in con.execute(
+            "SELECT max(count) FROM pragma_storage_info('t') WHERE column_name = 'i' GROUP BY row_group_id "
+            "ORDER BY row_group_id"
+        ).fetchall()]  # fmt: skip
+    assert sum(sizes) == 40100
+    assert max(sizes) == ROW_GROUP_SIZE == 16_384  # DuckDB's default would be one group of 40,100
+    assert sizes[:2] == [16_384, 16_384]
+
+
+def test_report_text_table_of_an_older_warehouse_becomes_the_view(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(db))
+    old.execute("CREATE TABLE report_text (report_id VARCHAR, section VARCHAR, text VARCHAR)")
+    old.execute("INSERT INTO report_text VALUES ('r1', 'ALL', 'copied narrative')")
+    old.close()
+    with connect(db) as con:
+        kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'report_text'")
+        assert kind.fetchall() == [("VIEW",)]
+        con.execute("INSERT INTO stg_text VALUES ('abc', 'ALL', '正文')")
+        assert con.execute("SELECT count(*) FROM report_text").fetchone()[0] == 0  # no dim_report row yet
+    with connect(db) as con:  # applying the schema again keeps the view
+        assert con.execute("SELECT count(*) FROM stg_text").fetchone()[0] == 1
