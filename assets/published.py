@@ -20,6 +20,7 @@ from xxgk.warehouse.publish import (
     partition_digests,
     stage_database,
     swap_database,
+    sync_staged,
 )
 
 _FACTS = ["dim_report", "dim_agency", "fact_application", "fact_review_litigation"]
@@ -124,21 +125,23 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
         else:
             # Checkpointed first, so the copy of the working file taken in the background is complete;
             # nothing writes to the file until the copy is done. The Parquet export then reads the
-            # staged copy (what readers will see) on every core, while the HTML report (Python) is
-            # written from the working file. The state is recorded only once everything is in place
-            # (a run killed half-way publishes again next time).
+            # staged copy (what readers will see) on every core while the copy is flushed to disk, and
+            # the HTML report (Python) is written from the working file. The state is recorded only
+            # once everything is in place (a run killed half-way publishes again next time).
             checkpoint(con)
             staged = None
             parquet_dir = settings.published_dir / "parquet"
             try:
-                with ThreadPoolExecutor(max_workers=1) as pool:
-                    copy = pool.submit(stage_database, settings.work_db, settings.duckdb_path)
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    copy = pool.submit(stage_database, settings.work_db, settings.duckdb_path, sync=False)
                     exported = pool.submit(
                         lambda: export_staged(copy.result(), parquet_dir, digests, memory_limit_mb())
                     )
+                    synced = pool.submit(lambda: sync_staged(copy.result()))  # the copy's worker, after it
                     try:
                         write_report(con, report_path)
                         counts = exported.result()
+                        synced.result()
                     finally:
                         staged = copy.result()
                 size = swap_database(staged, settings.duckdb_path)

@@ -189,11 +189,12 @@ def _swap_dir(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def stage_database(work_db: Path, published: Path) -> Path:
+def stage_database(work_db: Path, published: Path, *, sync: bool = True) -> Path:
     """Copy the checkpointed working database next to ``published`` and fsync it; returns the copy.
 
     The caller holds the working file (its connection, checkpointed, open) and writes nothing to it
-    until this returns: reads may run meanwhile (DuckDB writes nothing without a statement).
+    until this returns: reads may run meanwhile (DuckDB writes nothing without a statement). With
+    ``sync=False`` the caller calls :func:`sync_staged` itself before the swap (e.g. while it reads the copy).
     """
     published.parent.mkdir(parents=True, exist_ok=True)
     tmp = published.parent / f".{published.name}.{uuid.uuid4().hex[:8]}.tmp"
@@ -202,12 +203,18 @@ def stage_database(work_db: Path, published: Path) -> Path:
         # process loses as soon as it closes ANY descriptor of that file — copying it from this process
         # (shutil) would let another step open the file read-write while this one still writes to it.
         subprocess.run(["cp", "--", str(work_db), str(tmp)], check=True, capture_output=True)
-        with tmp.open("rb+") as f:
-            os.fsync(f.fileno())
+        if sync:
+            sync_staged(tmp)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return tmp
+
+
+def sync_staged(staged: Path) -> None:
+    """Flush the staged copy to disk (before it is renamed over the published file)."""
+    with staged.open("rb+") as f:
+        os.fsync(f.fileno())
 
 
 def export_staged(
