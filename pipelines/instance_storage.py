@@ -6,8 +6,8 @@ database and deletes it, so every event written costs ~20 ms of file work. A run
 events, claims and frees pool slots, and ~40 "planned" events before its first step starts: seconds
 of a small re-run (creating the run alone took 2.5-3 s at national scale).
 
-Here every process keeps one connection per thread and database file (SQLAlchemy's
-``SingletonThreadPool``) and commits without waiting for the disk (``synchronous = NORMAL``: in WAL
+Here every process keeps its connections to each database file open between uses (SQLAlchemy's
+``QueuePool``) and commits without waiting for the disk (``synchronous = NORMAL``: in WAL
 mode the files stay consistent; a power cut can lose the last events, never corrupt them). The
 schema, the files and their layout are Dagster's own (``storage: sqlite`` reads the same folder).
 
@@ -42,10 +42,13 @@ from dagster._core.storage.sqlite_storage import (
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import SingletonThreadPool
+from sqlalchemy.pool import QueuePool
 
 # Per-run event databases a process keeps open at once (a webserver reads many runs' logs).
 _OPEN_SHARDS = 16
+# Open connections an engine keeps between uses, and how many more it may open at busy moments.
+_POOL_SIZE = 2
+_POOL_OVERFLOW = 8
 
 
 def _pragmas(dbapi_connection: Any, _record: object) -> None:
@@ -54,10 +57,17 @@ def _pragmas(dbapi_connection: Any, _record: object) -> None:
 
 
 def pooled_engine(conn_string: str) -> Engine:
-    """An engine that keeps its SQLite connection open (one per thread) and commits without fsync."""
+    """An engine that keeps its SQLite connections open between uses and commits without fsync.
+
+    ``QueuePool``: a connection is checked out by one thread at a time and returned open, so any thread
+    may use it next (``check_same_thread`` off). Not ``SingletonThreadPool``: it closes the connections
+    of other threads once it holds more than its size, which crashed the many-threaded daemon.
+    """
     engine = create_engine(
         conn_string,
-        poolclass=SingletonThreadPool,
+        poolclass=QueuePool,
+        pool_size=_POOL_SIZE,
+        max_overflow=_POOL_OVERFLOW,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
     )
     event.listen(engine, "connect", _pragmas)
