@@ -57,8 +57,9 @@ ROW_GROUP_SIZE = 16_384
 _CATALOG = "warehouse"  # the name the working database is attached under
 
 
-def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """``path`` attached (as the default database) with the working database's row group size."""
+def attach(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A DuckDB of its own with ``path`` attached as its default database (written in the working
+    database's row group size); no schema, no lock retry — :func:`connect` adds those."""
     con = duckdb.connect()
     try:
         mode = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
@@ -81,7 +82,7 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     deadline = time.monotonic() + _LOCK_RETRY_SECONDS
     while True:
         try:
-            con = _open(path, read_only)
+            con = attach(path, read_only)
             break
         except duckdb.IOException:
             if time.monotonic() > deadline:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from xxgk.warehouse.db import schema_sql, sql_path
+from xxgk.warehouse.db import attach, schema_sql, sql_path
 
 # Tables exported to Parquet (partitioned by year where they have one). ``report_cells`` is not copied
 # (a view over the fact tables and dim_report: 20M rows per national year, half of the export's time);
@@ -226,12 +226,10 @@ def export_staged(
     table has its key columns), and without it DuckDB writes one file with every core instead of one.
     Its own instance, so the setting never reaches the working connection's queries.
     """
-    con = duckdb.connect()
+    con = attach(staged, read_only=True)
     try:
         con.execute(f"SET memory_limit = '{int(memory_mb)}MB'")
         con.execute("SET preserve_insertion_order = false")
-        con.execute(f"ATTACH {sql_path(staged)} AS staged (READ_ONLY)")
-        con.execute("USE staged")
         return export_parquet(con, out_dir, digests)
     finally:
         con.close()
