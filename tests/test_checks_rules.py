@@ -297,3 +297,19 @@ def test_data_docs_pages_share_compiled_templates(con: duckdb.DuckDBPyConnection
         index = Path(result.metadata["data_docs_path"].value)
         assert name in index.read_text(encoding="utf-8")
         assert "R-T4-SUM" in "".join(p.read_text(encoding="utf-8") for p in index.parent.rglob("*.html"))
+
+
+def test_gx_validates_without_hashing_the_batch(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GX's batch fingerprint (a hash of the whole frame, only a label) is not computed; the outcome is."""
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    def boom(df: object) -> str:
+        raise AssertionError("the batch was hashed")
+
+    monkeypatch.setattr(engine, "hash_pandas_dataframe", boom)
+    result = rule_check_result(con, ["T4"], ["E"], None, tmp_path, "nohash")
+    assert engine.HASH_THRESHOLD == 0
+    assert result.passed is False
+    assert result.metadata["gx_unexpected_by_rule"].value["R-T4-SUM"] == 1

@@ -93,6 +93,20 @@ def _share_compiled_templates() -> None:
     view.Environment = functools.partial(jinja2.Environment, bytecode_cache=_Compiled())
 
 
+def _skip_batch_fingerprint() -> None:
+    """Stop GX hashing every pandas batch it is given (the ``pandas_data_fingerprint`` batch marker).
+
+    GX hashes each whole frame below ``HASH_THRESHOLD`` bytes (1 GB) only to label the batch; nothing
+    here reads that label, and the rule checks' frames have a row per report (~0.15 s of CPU a
+    validation at 100,000 reports, seven validations a run). The figures validated are unchanged.
+    Left alone if GX no longer has the threshold.
+    """
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    if isinstance(getattr(engine, "HASH_THRESHOLD", None), (int, float)):
+        engine.HASH_THRESHOLD = 0
+
+
 @dataclass(frozen=True)
 class ExpectationOutcome:
     """One expectation's result: which rule, how many rows failed, a few offending ids."""
@@ -158,6 +172,7 @@ def validate_frame(
 
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         _share_compiled_templates()
+        _skip_batch_fingerprint()
         ctx = gx.get_context(mode="ephemeral")
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         actions = []
