@@ -78,3 +78,31 @@ def test_rewrite_replaces_agency_pages(tmp_path: Path) -> None:
         con.close()
     assert not stale.exists()
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary left behind
+
+
+def test_zero_filled_and_rule_rates_count_reports() -> None:
+    """Zero-filled: current reports whose every printed T3 number is 0 (blank cells ignored; nothing printed
+    is not zero-filled). Rule rates: reports with a checked / a failing cell set, once per report."""
+    from xxgk.report.queries import rule_rates, zero_filled
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE dim_report (report_id VARCHAR, year INTEGER, is_current BOOLEAN)")
+    con.execute(
+        "INSERT INTO dim_report VALUES ('zeros', 2021, true), ('mixed', 2021, true), ('blank', 2021, true), "
+        "('old-zeros', 2021, false), ('z20', 2020, true)"
+    )
+    con.execute("CREATE TABLE fact_application (report_id VARCHAR, value DOUBLE)")
+    con.execute(
+        "INSERT INTO fact_application VALUES ('zeros', 0), ('zeros', NULL), ('zeros', 0), ('mixed', 0), "
+        "('mixed', 3), ('blank', NULL), ('old-zeros', 0), ('z20', 0)"
+    )
+    assert zero_filled(con).values.tolist() == [[2020, 1, 1, 1.0], [2021, 3, 1, 1 / 3]]
+    con.execute(
+        "CREATE TABLE check_rule_coverage (rule_id VARCHAR, year INTEGER, report_id VARCHAR, "
+        "n_checked INTEGER, n_fail INTEGER)"
+    )
+    con.execute(
+        "INSERT INTO check_rule_coverage VALUES ('R1', 2021, 'a', 2, 1), ('R1', 2021, 'a', 1, 1), "
+        "('R1', 2021, 'b', 3, 0), ('R1', 2021, 'c', 0, 0), ('R2', 2021, 'a', 1, 0)"
+    )
+    assert rule_rates(con).values.tolist() == [["R1", 2021, 2, 1, 0.5], ["R2", 2021, 1, 0, 0.0]]

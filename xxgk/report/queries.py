@@ -64,11 +64,14 @@ def rule_rates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per (rule, year): reports checked, reports violating (status 'fail'), violation rate."""
     have = tables(con)
     if "check_rule_coverage" in have:
+        # one row per (rule, year, report) first: cheaper than two DISTINCT counts over the coverage rows
         return con.execute(
-            "SELECT rule_id, year, count(DISTINCT report_id) FILTER (WHERE n_checked > 0) AS reports_checked, "
-            "count(DISTINCT report_id) FILTER (WHERE n_fail > 0) AS reports_violating, "
+            "WITH r AS (SELECT rule_id, year, report_id, bool_or(n_checked > 0) AS checked, "
+            "bool_or(n_fail > 0) AS violating FROM check_rule_coverage GROUP BY ALL) "
+            "SELECT rule_id, year, count(*) FILTER (WHERE checked) AS reports_checked, "
+            "count(*) FILTER (WHERE violating) AS reports_violating, "
             "reports_violating / nullif(reports_checked, 0) AS violation_rate "
-            "FROM check_rule_coverage GROUP BY ALL ORDER BY rule_id, year"
+            "FROM r GROUP BY ALL ORDER BY rule_id, year"
         ).df()
     if "check_findings" not in have:
         return pd.DataFrame()
@@ -86,13 +89,13 @@ def zero_filled(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         return pd.DataFrame()
     return con.execute(
         """
-        WITH per_report AS (
-            SELECT r.year, r.report_id, count(f.value) AS printed, count(f.value) FILTER (WHERE f.value = 0) AS zeros
-            FROM dim_report r LEFT JOIN fact_application f USING (report_id)
-            WHERE r.is_current GROUP BY ALL)
-        SELECT year, count(*) AS reports, count(*) FILTER (WHERE printed > 0 AND zeros = printed) AS zero_filled,
+        WITH printed AS (  -- reports with a printed T3 number: are they all 0?
+            SELECT report_id, min(value) = 0 AND max(value) = 0 AS all_zero
+            FROM fact_application WHERE value IS NOT NULL GROUP BY report_id)
+        SELECT r.year, count(*) AS reports, count(*) FILTER (WHERE p.all_zero) AS zero_filled,
                zero_filled / count(*) AS zero_filled_share
-        FROM per_report GROUP BY year ORDER BY year
+        FROM dim_report r LEFT JOIN printed p USING (report_id)
+        WHERE r.is_current GROUP BY r.year ORDER BY r.year
         """
     ).df()
 
