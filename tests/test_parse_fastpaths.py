@@ -62,3 +62,43 @@ def test_clean_equals_whitespace_collapse() -> None:
     for _ in range(20000):
         text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 8)))
         assert H._clean(text) == H._WS.sub(" ", text).strip(), repr(text)
+
+
+def test_page_query_gives_the_meta_title_and_shapes_of_their_own_queries() -> None:
+    """read_html's one query of the page gives the <meta>s and first <title> of their own whole-page
+    queries (head and body, svg titles, several titles) and the shapes of the body's own query."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from xxgk.parsing import html_reader as H
+
+    pages = [
+        '<html><head><meta name="a" content="1"><title> T </title></head><body>'
+        '<table><tr><td><meta name="b" content="2"><title>inner</title>1</td></tr></table></body></html>',
+        '<p>x</p><title>late</title><meta property="og:title" content="o"><svg><title>s</title></svg>'
+        "<table><tr><td><table><tr><td>2</td></tr></table></td></tr></table>",
+        '<meta name="k" content="v"><frameset><frame></frameset>',
+        "<svg><title>first</title></svg><title>second</title><table><tr><td><script>1</script></td></tr></table>",
+        "",
+    ]
+    for page in pages:
+        tree = LexborHTMLParser(page)
+        found = tree.css(H._PAGE_QUERY)
+        assert H._meta(tree, found) == H._meta(tree), page
+        root = tree.body or tree.root
+        if root is not None:
+            own = H._table_shapes(root)
+            assert H._table_shapes(root, [n for n in found if n.tag_id != H._META_ID]) == own, page
+
+
+def test_file_name_and_suffix_equal_purepath() -> None:
+    """paths.file_name / file_suffix give PurePath's name and suffix (dots, slashes, '.', '..', drives)."""
+    import itertools
+    from pathlib import PurePath
+
+    from xxgk.parsing.paths import file_name, file_suffix
+
+    parts = ["", "a", ".", "..", "b.html", ".x", "x.", "a.b.c", "年报.txt", "a\\b.txt", "c:d.txt", " ", "x..", "..."]
+    for a, b, c in itertools.product(parts, repeat=3):
+        for s1, s2 in itertools.product(("/", "//", ""), repeat=2):
+            p = a + s1 + b + s2 + c
+            assert (file_name(p), file_suffix(p)) == (PurePath(p).name, PurePath(p).suffix), p

@@ -9,10 +9,10 @@ sections, title and metadata. Neither raises on bad input: problems become locat
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
 
 from xxgk.parsing.document import Document
 from xxgk.parsing.model import Media, ParsedCell, ParsedReport, ParseIssue
+from xxgk.parsing.paths import file_suffix
 
 __all__ = ["parse_bytes", "parse_document", "sniff_media"]
 
@@ -31,7 +31,7 @@ def sniff_media(data: bytes, filename: str = "") -> Media:
         return "unknown"  # legacy .doc / .wps (OLE): not readable here
     if _HTML_HINT.search(head):
         return "html"
-    ext = PurePath(filename).suffix.lower()
+    ext = file_suffix(filename).lower()
     if ext in (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"):
         return "html"
     if ext == ".pdf":

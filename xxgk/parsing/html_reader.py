@@ -103,12 +103,15 @@ def _grid_cell(td: Node, plain: bool = False) -> GridCell:
 _TABLE_OR_SKIP = "table," + _SKIP_SELECTOR
 
 
-def _table_shapes(root: Node) -> dict[int, tuple[bool, bool]]:
+def _table_shapes(root: Node, found: list[Node] | None = None) -> dict[int, tuple[bool, bool]]:
     """:func:`_table_shape` of every table below ``root`` that holds a table or a skipped element, by
     ``mem_id``, from one query of the whole page: each table and skipped element found marks the tables
-    it lies in (a table not in the dict holds neither: (False, True))."""
+    it lies in (a table not in the dict holds neither: (False, True)).
+
+    ``found``: the tables and skipped elements already queried (a wider query may add elements outside
+    ``root``, e.g. in <head>: no table holds them, so they mark nothing)."""
     shapes: dict[int, tuple[bool, bool]] = {}
-    for t in root.css(_TABLE_OR_SKIP):
+    for t in root.css(_TABLE_OR_SKIP) if found is None else found:
         is_table = t.tag_id == _TABLE_ID
         p = t.parent
         while p is not None:
@@ -137,6 +140,10 @@ _NO_SHAPE = (False, True)  # a table holding neither a table nor a skipped eleme
 _TABLE_ID, _TD_ID, _TH_ID = (
     n.tag_id for n in HTMLParser("<table><tr><td></td><th></th></tr></table>").css("table,td,th")
 )
+_META_ID, _TITLE_ID = (HTMLParser("<meta><title></title>").css_first(t).tag_id for t in ("meta", "title"))
+# read_html's one query of the page: <meta> and <title> for the page metadata, tables and skipped elements
+# for the tables' shapes (each whole-page query walks every node; one walk instead of three)
+_PAGE_QUERY = "meta," + _TABLE_OR_SKIP
 
 
 def _read_table(node: Node, index: int, plain: bool) -> Table:
@@ -167,9 +174,17 @@ def _read_table(node: Node, index: int, plain: bool) -> Table:
     return Table(rows=rows, location=f"table {index}")
 
 
-def _meta(tree: HTMLParser) -> dict[str, str]:
+def _meta(tree: HTMLParser, found: list[Node] | None = None) -> dict[str, str]:
+    """<meta> contents by name/property/http-equiv/itemprop, and the <title>. ``found``: the result of
+    ``tree.css(_PAGE_QUERY)`` (document order): its <meta> and first <title> are the ones queried here."""
+    if found is not None:
+        metas = [n for n in found if n.tag_id == _META_ID]
+        t = next((n for n in found if n.tag_id == _TITLE_ID), None)
+    else:
+        metas = tree.css("meta")
+        t = tree.css_first("title")
     meta: dict[str, str] = {}
-    for m in tree.css("meta"):
+    for m in metas:
         attrs = m.attributes
         content = attrs.get("content")
         if content is None:
@@ -177,7 +192,6 @@ def _meta(tree: HTMLParser) -> dict[str, str]:
         for k, v in attrs.items():
             if v and _META_KEYS.match(k):
                 meta.setdefault(v.strip(), content.strip())
-    t = tree.css_first("title")
     if t is not None:
         title = _clean(t.text())
         if title:
@@ -189,14 +203,15 @@ def read_html(html: str) -> Document:
     """Parse an HTML page or fragment into a :class:`Document` (TooDeeplyNested past MAX_DEPTH)."""
     check_nesting(html)
     tree = HTMLParser(html)
-    doc = Document(meta=_meta(tree))
+    found = tree.css(_PAGE_QUERY)
+    doc = Document(meta=_meta(tree, found))
     root = tree.body or tree.root
     if root is None:
         return doc
     lines: list[str] = []
     buf: list[str] = []
     n_tables = 0
-    shapes = _table_shapes(root)
+    shapes = _table_shapes(root, [n for n in found if n.tag_id != _META_ID])
 
     def flush() -> None:
         text = _clean("".join(buf))

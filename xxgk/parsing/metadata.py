@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
+from xxgk.parsing.paths import file_name
 from xxgk.regions import Region, gazetteer
 
 # ---------------------------------------------------------------------------------------------------
@@ -46,7 +47,11 @@ def prepare_text(text: str) -> str:
     """Arabic digits everywhere dates are read: full-width digits, 二〇一九年 → 2019年,
     2020年一月二十日 → 2020年1月20日, and no spaces inside dates ('2023 年 1 月' → '2023年1月')."""
     # eleven finds of one character each: faster than one scan for a class (tested at every character)
-    s = text.translate(_FW_DIGITS) if any(c in text for c in _FW_CHARS) else text
+    s = text
+    for c in _FW_CHARS:  # a loop, not any(<generator>): prepare_text runs several times per report
+        if c in text:
+            s = text.translate(_FW_DIGITS)
+            break
     if "年" not in s and "月" not in s and "日" not in s:
         return s  # every rewrite below needs 年, 月 or 日
     # each rewrite runs only when its necessary substring is present (cheap finds; same result)
@@ -59,9 +64,11 @@ def prepare_text(text: str) -> str:
             s,
         )
     if " " in s or "\t" in s:
-        if any(p.search(s) for p in _SP_BEFORE_NEED):
+        before_space, before_tab = _SP_BEFORE_NEED
+        if before_space.search(s) or before_tab.search(s):
             s = _SP_BEFORE_DATE_WORD.sub("", s)
-        if any(p.search(s) for p in _SP_AFTER_NEED):
+        after_year, after_month = _SP_AFTER_NEED
+        if after_year.search(s) or after_month.search(s):
             s = _SP_AFTER_DATE_WORD.sub("", s)
     return s
 
@@ -229,7 +236,10 @@ def parse_header_block(text: str) -> dict[str, str]:
     Reading stops at a '====' line or the first line that is not 'key: value'; {} when none.
     """
     out: dict[str, str] = {}
-    for line in text.splitlines()[:20]:
+    # the first 20 lines from a head of the text when it holds more than 20 (splitting all of it costs more)
+    lines = text[:2000].splitlines()
+    lines = lines[:20] if len(lines) > 20 else text.splitlines()[:20]
+    for line in lines:
         if line.startswith("===") or not line.strip():
             break
         m = _HEADER_LINE.match(line)
@@ -289,7 +299,7 @@ def date_from_filename(filename: str, year: int | None = None) -> str | None:
 
     Only the TRS-style ``t<YYYYMMDD>_<id>`` name counts; a date not after the report year is ignored.
     """
-    m = _FILENAME_DATE.match(PurePath(filename).name) if filename else None
+    m = _FILENAME_DATE.match(file_name(filename)) if filename else None
     if not m:
         return None
     iso = _iso(m)
@@ -381,7 +391,8 @@ def scope_of(agency: str | None, text: str, agency_rest: str | None) -> tuple[st
     applications region-wide ('全区受理…申请') → aggregate; otherwise unknown.
     """
     head = prepare_text(text[:8000])
-    if _AGG_PREAMBLE.search(head):
+    # every branch of _AGG_PREAMBLE holds 汇总 or 所属部门: two finds spare a search tried at every character
+    if ("汇总" in head or "所属部门" in head) and _AGG_PREAMBLE.search(head):
         return "aggregate", "preamble"
     if agency is None or agency_rest is None:
         return "unknown", None
@@ -435,7 +446,7 @@ def extract_metadata(text: str, title: str | None, meta: dict[str, str], filenam
                         parsed[key] = p[key]
     if parsed is None and title:
         out["title"] = title
-    stem = PurePath(filename).name if filename else ""
+    stem = file_name(filename) if filename else ""
     if parsed is None and stem and TITLE_CORE.search(stem):
         parsed = {**parse_title(re.sub(r"^\d+_", "", PurePath(stem).stem)), "source": "filename"}
 
