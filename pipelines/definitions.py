@@ -11,12 +11,14 @@ from assets.ingest import ingest_inbox
 from assets.ingest_checks import ingest_accounting
 from assets.published import aggregates, published_warehouse
 from assets.warehouse import star_schema
-from pipelines.executors import local_parallel_executor
+from pipelines.executors import local_parallel_executor, start_forkserver_early
 from pipelines.jobs import annual_reports_job
 from pipelines.partitions import report_year_partitions
 from pipelines.resources import WarehouseResource
 from pipelines.schedules import SCHEDULES
 from pipelines.sensors import inbox_sensor
+
+start_forkserver_early()  # only in a process executing a run: the step processes' imports overlap run creation
 
 defs = Definitions(
     assets=[
