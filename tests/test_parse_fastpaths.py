@@ -102,3 +102,30 @@ def test_file_name_and_suffix_equal_purepath() -> None:
         for s1, s2 in itertools.product(("/", "//", ""), repeat=2):
             p = a + s1 + b + s2 + c
             assert (file_name(p), file_suffix(p)) == (PurePath(p).name, PurePath(p).suffix), p
+
+
+def test_html_tables_keep_their_row_texts() -> None:
+    """The row texts the HTML reader keeps are its cells' texts (what row_texts builds for other readers)."""
+    from xxgk.parsing.document import Table
+    from xxgk.parsing.html_reader import read_html
+
+    doc = read_html(
+        "<table><tr><td rowspan=2> a&nbsp;b </td><th>1</th><script>x</script></tr><tr><td></td></tr></table>"
+        "<table><tr><td><style>s</style>2</td></tr></table>"
+    )
+    for table in doc.tables:
+        assert table.texts is not None
+        assert table.row_texts() == Table(rows=table.rows).row_texts() == [
+            tuple(c.text for c in row) for row in table.rows
+        ]
+
+
+def test_table_text_equals_every_cell_joined() -> None:
+    """tables._table_text joins row by row: the same text as every cell joined, empty rows included."""
+    from xxgk.parsing.document import GridCell, Table
+    from xxgk.parsing.tables import _table_text
+
+    rng = random.Random(1)
+    for _ in range(5000):
+        rows = [[GridCell(rng.choice(["", "a", " ", "1 2"])) for _ in range(rng.randint(0, 3))] for _ in range(4)]
+        assert _table_text(Table(rows=rows)) == " ".join([c.text for row in rows for c in row])

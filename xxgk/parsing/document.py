@@ -24,6 +24,14 @@ class Table:
 
     rows: list[list[GridCell]]
     location: str = ""  # e.g. 'table 3', 'page 4'
+    # each row's cell texts, when the reader kept them while building ``rows`` (see :meth:`row_texts`)
+    texts: list[tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
+
+    def row_texts(self) -> list[tuple[str, ...]]:
+        """The cell texts of each row (``rows`` are not changed once the table is read)."""
+        if self.texts is None:
+            self.texts = [tuple([c.text for c in row]) for row in self.rows]
+        return self.texts
 
     def expanded(self, limit: int | None = None) -> list[list[GridCell | None]]:
         """The grid with spans expanded: a spanned position holds the origin cell again (same object).

@@ -152,9 +152,11 @@ def _read_table(node: Node, index: int, plain: bool) -> Table:
     ``plain``: the table holds no skipped element (script, style…), so a cell's text is all its text.
     """
     rows: list[list[GridCell]] = []
+    texts: list[tuple[str, ...]] = []
     ws_sub = _WS.sub
     for tr in node.css("tr"):
         cells: list[GridCell] = []
+        row_texts: list[str] = []
         for td in tr.iter():
             tag_id = td.tag_id  # an int: cheaper than the tag's name
             if tag_id != _TD_ID and tag_id != _TH_ID:
@@ -170,8 +172,10 @@ def _read_table(node: Node, index: int, plain: bool) -> Table:
             rs = _span(attrs, "rowspan") if "rowspan" in attrs else 1
             cs = _span(attrs, "colspan") if "colspan" in attrs else 1
             cells.append(GridCell(text, rs, cs))
+            row_texts.append(text)
         rows.append(cells)
-    return Table(rows=rows, location=f"table {index}")
+        texts.append(tuple(row_texts))
+    return Table(rows=rows, location=f"table {index}", texts=texts)
 
 
 def _meta(tree: HTMLParser, found: list[Node] | None = None) -> dict[str, str]:
@@ -239,7 +243,7 @@ def read_html(html: str) -> Document:
             n_tables += 1
             table = _read_table(node, n_tables, shape[1])
             doc.blocks.append(table)
-            lines += ["\t".join([c.text for c in row]) for row in table.rows]
+            lines += map("\t".join, table.texts)  # type: ignore[arg-type]
             continue
         if tag in _BLOCK:
             flush()

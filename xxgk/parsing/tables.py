@@ -69,7 +69,12 @@ Splits = list[tuple[str, tuple[str, ...]]]
 def row_splits(table: Table) -> Splits:
     """(label, value cells) of every row of ``table``, in order: what :func:`split_row` gives (values as a
     tuple). :func:`capture_tables` reads each table's rows once and hands them to every step that needs them."""
-    return [_split_row(tuple([c.text for c in row])) for row in table.rows]
+    return list(map(_split_row, table.row_texts()))
+
+
+def _table_text(table: Table) -> str:
+    """Every cell's text, in order, one space apart (rows without cells add nothing)."""
+    return " ".join([" ".join(row) for row in table.row_texts() if row])
 
 
 def _split_row_uncached(texts: tuple[str, ...]) -> tuple[str, list[str]]:
@@ -154,6 +159,8 @@ def _capture_t3(table: Table, out: Captures, state: _T3State | None = None, spli
     header_rows = 0
     for i, (label, vals) in enumerate(row_splits(table) if splits is None else splits):
         values = list(vals)
+        # any(v.strip() for v in values), once per row: some cell holds a non-whitespace character
+        has_values = bool("".join(vals).strip())
         if not st.seen_data and (not label or _is_header_row(label)) and not any(values):
             header_rows = i + 1
             continue
@@ -162,7 +169,7 @@ def _capture_t3(table: Table, out: Captures, state: _T3State | None = None, spli
             continue
         code = L.match_t3_row(label) if label else None
         kind = "row"
-        if code is not None and not any(v.strip() for v in values) and L.t3_row_hits(label) >= 3:
+        if code is not None and not has_values and L.t3_row_hits(label) >= 3:
             continue  # a header row repeated mid-table ('项目|本年新收件数|上年结转件数|予以公开|…')
         if code is None and label and L.is_bare_other(label) and st.last_code in ("3.6.2", "3.6"):
             code = "3.6.3"
@@ -174,7 +181,6 @@ def _capture_t3(table: Table, out: Captures, state: _T3State | None = None, spli
             continue
         if code is None or (code == "3.7" and (not st.seen_data or not values)):
             continue  # a 总计 before any data, or a repeated header row ('类别|数据1|…|总计')
-        has_values = any(v.strip() for v in values)
         if code in L.T3_GROUP_CODES:
             st.last_group = st.last_code = code
             if not has_values:
@@ -303,7 +309,7 @@ def table_kind(table: Table, splits: Splits | None = None) -> str | None:
             t2_codes.add(t2)
     if len(t3_codes) >= 3:
         return "T3"
-    text = " ".join([c.text for row in table.rows for c in row])
+    text = _table_text(table)
     if L.is_t4_table_text(text):
         return "T4"
     if t2_codes and any(h in L.norm(text) for h in _T2_TABLE_HINTS):
@@ -318,7 +324,7 @@ def _t4_block_table(table: Table, caption: str = "") -> str | None:
     """
     if len(table.rows) > 6:
         return None
-    n = L.norm(" ".join([c.text for row in table.rows for c in row]))
+    n = L.norm(_table_text(table))
     if "维持" not in n or "审结" not in n:
         return None
     return L.match_t4_block(n) or (L.match_t4_block(caption) if len(L.norm(caption)) <= 30 else None)
@@ -406,7 +412,7 @@ def capture_tables(doc: Document) -> Captures:
                 block = _t4_block_table(table, caption)
                 if block and block not in block_tables:
                     block_tables[block] = table
-            context = (context + " ".join([c.text for row in table.rows for c in row]))[-400:]
+            context = (context + _table_text(table))[-400:]
             continue
         context = ""
     _place_orphans(out)
