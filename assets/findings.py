@@ -1,7 +1,9 @@
 """Checks layer: every rule of the catalogue evaluated on the run's years, stored as findings."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import duckdb
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
@@ -23,6 +25,9 @@ from xxgk.rules.gx_validation import import_gx_in_background, wait_for_gx
 from xxgk.rules.reviews import ensure_reviews
 from xxgk.rules.store import ensure_tables, update_findings
 from xxgk.warehouse import build_state
+from xxgk.warehouse.db import cursor
+
+T = TypeVar("T")
 
 _INPUTS = ["report_cells", "report_text", "dim_report"]
 # Not read by the rules: an ordering edge. This step and ``aggregates`` both hold the single-writer pool
@@ -91,7 +96,8 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
     last evaluation — and those reading them: same agency in other years, X-COPY sentence partners — are
     evaluated again and their rows replaced; a new catalogue or rule code re-evaluates the year whole.
 
-    Then the blocking integrity check (GX) on the stored findings: if it fails, nothing downstream runs.
+    Then, side by side, the findings' aggregates, the catalogue checks' snapshot and the blocking
+    integrity check (GX) on the stored findings: if it fails, nothing downstream runs.
     After an incremental update it validates only the rows the update can have made invalid, when the
     findings before it passed (``findings_integrity_check``). GX is imported in a thread meanwhile (the
     evaluation runs in DuckDB, which releases the GIL).
@@ -114,8 +120,25 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
             written, replaced = update.pop("findings_written"), update.pop("replaced_reports")
             n_replaced = "all" if replaced is None else len(replaced)
             context.log.info(f"years {years}: {update}; reports replaced: {n_replaced}; findings written: {written}")
-            refresh_aggregates(con)
-            build_state.record(con, "findings", fingerprints)
+        # Three independent tails: the findings' aggregates (a write), the snapshot the catalogue rule
+        # checks of this run read (so they never wait for the database) and the blocking integrity
+        # check (GX: Python). The first two run in DuckDB, which releases the GIL, on connections of
+        # their own while GX validates here.
+        snapshot = rule_check_snapshot_dir(warehouse.settings.work_dir, context.run_id)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            refreshed = None if skipped else pool.submit(_on_own_connection, cursor(con), refresh_aggregates)
+            snapshotted = pool.submit(
+                _on_own_connection, cursor(con), write_rule_check_snapshot, years, base, snapshot, with_data=not skipped
+            )
+            try:
+                integrity = findings_integrity_check(con, years, base, changed=(before, replaced))
+            finally:
+                wait_for_gx()  # no import thread outlives the step
+            if refreshed is not None:
+                refreshed.result()
+            snapshotted.result()
+        if not skipped:
+            build_state.record(con, "findings", fingerprints)  # only once the aggregates are refreshed too
         by_severity = dict(
             con.execute(
                 f"SELECT severity || '/' || status, count(*) FROM check_findings WHERE {in_years} "
@@ -131,10 +154,13 @@ def check_findings(context: AssetExecutionContext, warehouse: WarehouseResource)
             if name == "check_findings":
                 meta["by_severity_status"] = MetadataValue.json(by_severity)
             yield MaterializeResult(asset_key=spec.key, metadata=meta)
-        # what the catalogue rule checks of this run read, so they never wait for the database
-        snapshot = rule_check_snapshot_dir(warehouse.settings.work_dir, context.run_id)
-        write_rule_check_snapshot(con, years, base, snapshot, with_data=not skipped)
-        try:
-            yield findings_integrity_check(con, years, base, changed=(before, replaced))
-        finally:
-            wait_for_gx()  # no import thread outlives the step
+        yield integrity
+
+
+def _on_own_connection(own: duckdb.DuckDBPyConnection, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(own, *args, **kwargs)``, then close ``own``: a connection opened (``cursor``) by the thread that
+    owns the step's connection, for a worker thread."""
+    try:
+        return fn(own, *args, **kwargs)
+    finally:
+        own.close()

@@ -38,3 +38,16 @@ def test_report_text_table_of_an_older_warehouse_becomes_the_view(tmp_path: Path
         assert con.execute("SELECT count(*) FROM report_text").fetchone()[0] == 0  # no dim_report row yet
     with connect(db) as con:  # applying the schema again keeps the view
         assert con.execute("SELECT count(*) FROM stg_text").fetchone()[0] == 1
+
+
+def test_cursor_shares_the_instance_and_its_default_database(tmp_path: Path) -> None:
+    """A cursor for another thread sees the attached working database by default, and its writes."""
+    from xxgk.warehouse.db import cursor
+
+    with connect(tmp_path / "w.duckdb") as con:
+        con.execute("CREATE TABLE t (a INTEGER)")
+        own = cursor(con)
+        own.execute("INSERT INTO t VALUES (1), (2)")
+        own.close()
+        assert con.execute("SELECT sum(a) FROM t").fetchone() == (3,)
+        assert con.execute("SELECT current_database()").fetchone() == ("warehouse",)

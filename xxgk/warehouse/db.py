@@ -71,6 +71,20 @@ def attach(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Another connection to the database instance of ``con``, for another thread (a connection is not
+    shared between threads), with the same default database as ``con`` (a DuckDB cursor starts on the
+    in-memory one). Temporary tables are per connection: ``con``'s are not visible to it."""
+    (current,) = con.execute("SELECT current_database()").fetchone()
+    cur = con.cursor()
+    try:
+        cur.execute('USE "{}"'.format(current.replace('"', '""')))
+    except BaseException:
+        cur.close()
+        raise
+    return cur
+
+
 @contextmanager
 def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the database at ``path`` with the schema applied (read-write).
