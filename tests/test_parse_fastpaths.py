@@ -129,3 +129,23 @@ def test_table_text_equals_every_cell_joined() -> None:
     for _ in range(5000):
         rows = [[GridCell(rng.choice(["", "a", " ", "1 2"])) for _ in range(rng.randint(0, 3))] for _ in range(4)]
         assert _table_text(Table(rows=rows)) == " ".join([c.text for row in rows for c in row])
+
+
+def test_cached_span_and_title_readings_equal_their_formulas() -> None:
+    """_span_value (cached) reads spans as before; parse_title's cache hands out copies."""
+    import re
+
+    from xxgk.parsing import html_reader as H
+    from xxgk.parsing.metadata import parse_title
+
+    def reference(raw: str | None) -> int:
+        if not raw:
+            return 1
+        m = re.match(r"\d+", raw.strip())
+        return min(max(int(m.group()) if m else 1, 1), 200)
+
+    for raw in (None, "", " ", "2", " 3 ", "0", "-1", "999", "2px", "x", "１２", "05"):
+        assert H._span({"rowspan": raw}, "rowspan") == H._span_value(raw or "") == reference(raw), raw
+    first = parse_title("2023年海安市财政局政府信息公开工作年度报告")
+    first["agency"] = "changed"
+    assert parse_title("2023年海安市财政局政府信息公开工作年度报告")["agency"] == "海安市财政局"

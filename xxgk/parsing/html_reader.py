@@ -9,6 +9,7 @@ inner tables as tables.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
@@ -80,7 +81,13 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _span(attrs: dict[str, str | None], name: str) -> int:
-    raw = attrs.get(name)
+    return _span_value(attrs.get(name) or "")
+
+
+@lru_cache(maxsize=512)
+def _span_value(raw: str) -> int:
+    """A rowspan/colspan attribute's value as a span: its leading digits, 1 to 200 (1 when none).
+    (Cached: pages repeat a few values; read_html calls it directly with ``attrs[name] or ""``.)"""
     if not raw:
         return 1
     m = _DIGITS.match(raw.strip())
@@ -169,8 +176,8 @@ def _read_table(node: Node, index: int, plain: bool) -> Table:
             else:
                 text = _cell_text(td)
             attrs = td.attributes
-            rs = _span(attrs, "rowspan") if "rowspan" in attrs else 1
-            cs = _span(attrs, "colspan") if "colspan" in attrs else 1
+            rs = _span_value(attrs["rowspan"] or "") if "rowspan" in attrs else 1
+            cs = _span_value(attrs["colspan"] or "") if "colspan" in attrs else 1
             cells.append(GridCell(text, rs, cs))
             row_texts.append(text)
         rows.append(cells)

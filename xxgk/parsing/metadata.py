@@ -127,6 +127,12 @@ def parse_title(title: str) -> dict[str, Any]:
     'XX局政府信息公开工作年度报告（2020年发布）' → year None, published_year 2020, agency XX局.
     A field label copied with the title ('标题：…', '名称：…') and markdown heading marks are dropped.
     """
+    return dict(_parse_title(title))  # a report's title, page title and text title are often one string
+
+
+@lru_cache(maxsize=64)
+def _parse_title(title: str) -> dict[str, Any]:
+    """:func:`parse_title` (cached; callers get a copy)."""
     t = prepare_text(title).strip()
     t = re.sub(r"\s+", "", t)
     t = _FIELD_LABEL.sub("", t.lstrip("#"))
