@@ -103,3 +103,23 @@ def test_parse_shards_run_in_parallel_processes_with_the_same_result(
     assert any(b[0] < a[1] for a, b in pairwise(windows)), "some shard processes overlap in time"
     assert _fingerprint(Settings.from_env().work_db) == _fingerprint(one.work_db)
     assert not any((Settings.from_env().work_dir / "shards").iterdir()), "shard files removed after load"
+
+
+def test_a_shard_leaves_a_heap_frozen_before_it_frozen(tmp_path: Path) -> None:
+    """In a step forked from the preloading forkserver (heap frozen there) the shard does not unfreeze it;
+    in a process that froze nothing it unfreezes what it froze."""
+    import gc
+
+    inbox = _inbox(tmp_path)
+    with connect(tmp_path / "x.duckdb") as con:
+        plan = plan_ingest(con, inbox, tmp_path / "run", max_file_bytes=10**7, parse_seconds=30, files_per_shard=24)
+    assert gc.get_freeze_count() == 0
+    try:
+        parse_shard(plan.shards[0])
+        assert gc.get_freeze_count() == 0
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        parse_shard(plan.shards[1])
+        assert gc.get_freeze_count() >= frozen > 0
+    finally:
+        gc.unfreeze()

@@ -251,8 +251,11 @@ def parse_shard(spec: ShardSpec) -> dict[str, int]:
         batch.clear()
 
     # Everything loaded so far (modules, templates, gazetteer) lives for the whole step: freeze it out of
-    # the collector's scans, and collect young objects less often (a report allocates thousands).
+    # the collector's scans, and collect young objects less often (a report allocates thousands). A
+    # process forked from the step forkserver has its inherited heap frozen already (pipelines.preload):
+    # that stays frozen (unfreezing would hand it all back to the collector).
     threshold = gc.get_threshold()
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     gc.set_threshold(20_000, 50, 100)
     try:
@@ -266,7 +269,8 @@ def parse_shard(spec: ShardSpec) -> dict[str, int]:
         flush()
     finally:
         gc.set_threshold(*threshold)
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
         for w in writers.values():
             w.close()
     shutil.rmtree(out, ignore_errors=True)
