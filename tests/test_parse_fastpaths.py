@@ -149,3 +149,32 @@ def test_cached_span_and_title_readings_equal_their_formulas() -> None:
     first = parse_title("2023年海安市财政局政府信息公开工作年度报告")
     first["agency"] = "changed"
     assert parse_title("2023年海安市财政局政府信息公开工作年度报告")["agency"] == "海安市财政局"
+
+
+def test_text_tables_lines_are_their_cells_joined() -> None:
+    """read_text's table lines come from row_texts after the cells are read (labels continued over lines)."""
+    from xxgk.parsing.document import Table
+    from xxgk.parsing.text_reader import read_text
+
+    cells = ["\t三、本年度", "办理结果", "\t1", "\t", "", "\t（一）予以公开", "\t2", "\t3"]
+    text = "标题：x\n\n" + "\n".join(cells * 4)
+    doc = read_text(text + "\n段落\n")
+    lines = []
+    for b in doc.blocks:
+        lines += ["\t".join(c.text for c in row) for row in b.rows] if isinstance(b, Table) else [b]
+    assert doc.tables and doc.text == "\n".join(lines)
+    assert all(t.row_texts() == [tuple(c.text for c in row) for row in t.rows] for t in doc.tables)
+
+
+def test_first_anchor_equals_the_minimum_of_all_finds() -> None:
+    from xxgk.parsing.labels import SECTION_ANCHORS
+    from xxgk.parsing.tsections import _first_of
+
+    rng = random.Random(2)
+    every = [a for _, anchors in SECTION_ANCHORS for a in anchors]
+    for _ in range(20000):
+        anchors = rng.sample(every, rng.randint(1, 4))
+        text = "".join(rng.choice([*anchors, "x", "\n", "一、", " "]) for _ in range(rng.randint(0, 12)))
+        cur = rng.randint(0, len(text))
+        expected = min((i for i in (text.find(x, cur) for x in anchors) if i >= 0), default=-1)
+        assert _first_of(text, anchors, cur) == expected, (text, anchors, cur)

@@ -134,12 +134,13 @@ def read_text(text: str) -> Document:
         meta["title"] = meta["标题"]
     body = lines[used:]
     doc = Document(meta=meta)
-    if _cell_lines_layout(body) or _markdown_layout(body):
-        doc.blocks = _tables_from_cell_lines(body) if _cell_lines_layout(body) else _tables_from_markdown(body)
+    cell_lines = _cell_lines_layout(body)
+    if cell_lines or _markdown_layout(body):
+        doc.blocks = _tables_from_cell_lines(body) if cell_lines else _tables_from_markdown(body)
         out: list[str] = []
         for b in doc.blocks:
             if isinstance(b, Table):
-                out.extend("\t".join(c.text for c in r) for r in b.rows)
+                out += map("\t".join, b.row_texts())  # the tables are read: row_texts keeps their texts
             else:
                 out.append(b)
         doc.text = "\n".join(out)

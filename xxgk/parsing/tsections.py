@@ -18,6 +18,17 @@ for _i, (_code, _anchors) in enumerate(SECTION_ANCHORS):
     ]
 
 
+def _first_of(text: str, anchors: tuple[str, ...] | list[str], cur: int) -> int:
+    """Where the first of ``anchors`` occurs at or after ``cur`` (-1: none). Once one is found, the others
+    are looked for before it only (a find of an absent anchor would scan the rest of the text)."""
+    a = -1
+    for x in anchors:
+        i = text.find(x, cur) if a < 0 else text.find(x, cur, a - 1 + len(x))
+        if i >= 0:
+            a = i
+    return a
+
+
 def split_sections(text: str) -> dict[str, str]:
     """Section code → its text (heading excluded). Sections are searched in order; missing ones are skipped."""
     found: list[tuple[str, int, int]] = []
@@ -27,7 +38,7 @@ def split_sections(text: str) -> dict[str, str]:
         # most a run of whitespace before the line of the first anchor (its \s* may span blank lines): its
         # search (a regex starting with ^, tried at every character) starts there, with the same first match.
         # (The numbered pattern starts with a literal numeral, found fast; its \s* may span lines too.)
-        a = min((i for i in (text.find(x, cur) for x in anchors) if i >= 0), default=-1)
+        a = _first_of(text, anchors, cur)
         if a < 0:
             continue
         line = text.rfind("\n", cur, a) + 1
