@@ -178,3 +178,30 @@ def test_first_anchor_equals_the_minimum_of_all_finds() -> None:
         cur = rng.randint(0, len(text))
         expected = min((i for i in (text.find(x, cur) for x in anchors) if i >= 0), default=-1)
         assert _first_of(text, anchors, cur) == expected, (text, anchors, cur)
+
+
+def test_compact_offsets_equal_the_kept_index_list() -> None:
+    """tstream._Compact.orig (runs of kept characters) gives what a list of every kept index gives, and
+    its \\S runs cut where str.isspace does, for every code point."""
+    import re
+    import sys
+    from itertools import compress
+    from operator import not_
+
+    from xxgk.parsing.tstream import _Compact
+
+    space = re.compile(r"\s")
+    assert all(bool(space.match(c)) == c.isspace() for c in map(chr, range(0, sys.maxunicode + 1, 7)))
+    assert all(bool(space.match(c)) == c.isspace() for c in " \t\n\x1c\x85\xa0\u1680\u2028\u3000\u200b\ufeff")
+    chars = list("ab1２“”\"'‘’「」 \t\n\u3000\xa0\x1c\x85\u2028\u1680\u200b\ufeff")
+    rng = random.Random(4)
+    for _ in range(5000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 15)))
+        c = _Compact(text)
+        spaced = c.folded
+        for q in "“”\"'‘’「」":
+            spaced = spaced.replace(q, " ")
+        keep = list(compress(range(len(spaced)), map(not_, map(str.isspace, spaced))))
+        assert len(keep) == len(c.compact)
+        for ci in range(-len(keep), len(keep) + 2):
+            assert c.orig(ci) == (keep[ci] if ci < len(keep) else len(text)), (text, ci)

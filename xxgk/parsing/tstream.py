@@ -10,8 +10,7 @@ template's arithmetic (:mod:`xxgk.parsing.glued`).
 from __future__ import annotations
 
 import re
-from itertools import compress
-from operator import not_
+from bisect import bisect_right
 
 from xxgk.parsing import labels as L
 from xxgk.parsing.tables import Captures, RowCapture
@@ -25,6 +24,7 @@ _RUN_UNITS = ("万元", "元", "件", "个", "项")
 _VALUE_RUN = re.compile(r"[0-9 .,/\\—–―─+\-]*(?:(?:万元|元|件|个|项)[0-9 .,/\\—–―─+\-]+)*(?:万元|元|件|个|项)?")
 _QUOTE = "“”\"'‘’「」"
 _FOLD_CHARS = re.compile("[\uff01-\uff5e\u3000\xa0]")
+_KEPT_RUN = re.compile(r"\S+")
 
 
 def _fold(text: str) -> str:
@@ -55,11 +55,20 @@ class _Compact:
         for q in _QUOTE:
             if q in spaced:
                 spaced = spaced.replace(q, " ")
-        keep = list(compress(range(len(spaced)), map(not_, map(str.isspace, spaced))))
         self.text = text
         self.folded = folded
         self.compact = "".join(spaced.split())  # str.split() cuts at exactly the str.isspace characters
-        self.pos = keep  # compact index -> original index
+        # compact index -> original index, by runs of kept characters (\S: not str.isspace, as split cuts):
+        # the compact start and the original start of each run (a run-on text has few runs)
+        self._cstarts: list[int] = []
+        self._ostarts: list[int] = []
+        n = 0
+        for m in _KEPT_RUN.finditer(spaced):
+            a, b = m.span()
+            self._cstarts.append(n)
+            self._ostarts.append(a)
+            n += b - a
+        self._n = n  # == len(self.compact)
 
     def find(self, anchors: tuple[str, ...], start: int, stop: int | None = None) -> tuple[int, int] | None:
         """Earliest (start, end) in *compact* coordinates of any anchor in [start, stop)."""
@@ -71,7 +80,17 @@ class _Compact:
         return best
 
     def orig(self, ci: int) -> int:
-        return self.pos[ci] if ci < len(self.pos) else len(self.text)
+        """The original index of compact index ``ci`` (the text's length past the end; negative counts from
+        the end, as a list of every kept index would)."""
+        n = self._n
+        if ci >= n:
+            return len(self.text)
+        if ci < 0:
+            ci += n
+            if ci < 0:
+                raise IndexError("list index out of range")
+        k = bisect_right(self._cstarts, ci) - 1
+        return self._ostarts[k] + ci - self._cstarts[k]
 
 
 def _label_start(c: _Compact, anchor_start: int, number: str | None, floor: int) -> int:
