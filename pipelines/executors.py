@@ -35,7 +35,7 @@ _RUN_COMMANDS = (("job", "execute"), ("api", "execute_run"))
 def start_forkserver_early(argv: Sequence[str] = sys.argv) -> bool:
     """In a process that is about to execute a run, start the step processes' forkserver now.
 
-    Its preload (Dagster, the code location, the parser's data, GX: ~4 s) then runs on the other core
+    Its preload (Dagster, the code location, the parser and its data: ~2 s) then runs on the other core
     while this process still loads the code location and creates the run; the executor finds the
     server running (same preload list, the one Dagster builds) and forks from it. Elsewhere (webserver,
     code server, tests importing the definitions) nothing starts. Returns whether it started one.

@@ -4,7 +4,7 @@ Each step process builds a ``DagsterInstance`` from its reference; that imports 
 (SQLAlchemy dialects, Alembic, the sqlite storages, fsspec/upath) lazily, ~0.75 s per step when the
 forkserver did not import it first. Importing it here makes a step start in ~0.1 s. The parser and
 the read-only data it caches (gazetteer, agency vocabulary, template formats) are loaded here too, so
-a parse step does not pay for them; so is GX. Nothing here opens a database or writes a file (the forkserver
+a parse step does not pay for them. Nothing here opens a database or writes a file (the forkserver
 forks after this runs).
 """
 
@@ -48,7 +48,6 @@ for _name in MODULES:
 
 from xxgk.agencies import vocabulary  # noqa: E402
 from xxgk.regions.gazetteer import gazetteer  # noqa: E402
-from xxgk.rules.gx_validation import import_gx  # noqa: E402
 from xxgk.template.model import load_format  # noqa: E402
 
 # Data the parser loads on first use (read-only, cached): loaded once here, shared by every step.
@@ -57,9 +56,8 @@ vocabulary()
 for _version in ("2019", "2021"):
     load_format(_version)
 
-# GX, which the check steps validate with (check_findings, catalogue_rule_checks): ~2 s of imports
-# once here instead of in each of them (the forkserver starts early: pipelines.executors).
-import_gx()
+# Not GX (~2.4 s, ~120 MB): measured at 100k, preloading it here saved its import in the two check
+# steps (~2 CPU-s) but delayed every run's first step by as much, and a 1 % re-run took as long.
 
 # Everything loaded here lives as long as the process: frozen, the garbage collector of a step
 # process never walks it again (it did, at every full collection, touching its pages: forked steps
