@@ -30,7 +30,7 @@ DOCS_SITE = "xxgk_rules"
 _gx_import: threading.Thread | None = None
 
 
-def import_gx() -> None:
+def _import_gx() -> None:
     """Import the GX modules validation uses (~2-3 s of Python, ~120 MB)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -46,7 +46,7 @@ def import_gx_in_background() -> None:
     """
     global _gx_import
     if _gx_import is None:
-        _gx_import = threading.Thread(target=import_gx, name="gx-import", daemon=True)
+        _gx_import = threading.Thread(target=_import_gx, name="gx-import", daemon=True)
         _gx_import.start()
 
 
