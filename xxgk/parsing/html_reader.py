@@ -80,14 +80,10 @@ def _cell_text(node: Node) -> str:
 _DIGITS = re.compile(r"\d+")
 
 
-def _span(attrs: dict[str, str | None], name: str) -> int:
-    return _span_value(attrs.get(name) or "")
-
-
 @lru_cache(maxsize=512)
 def _span_value(raw: str) -> int:
     """A rowspan/colspan attribute's value as a span: its leading digits, 1 to 200 (1 when none).
-    (Cached: pages repeat a few values; read_html calls it directly with ``attrs[name] or ""``.)"""
+    (Cached: pages repeat a few values; called with ``attrs[name] or ""``.)"""
     if not raw:
         return 1
     m = _DIGITS.match(raw.strip())
@@ -102,23 +98,21 @@ def _grid_cell(td: Node, plain: bool = False) -> GridCell:
     """One cell; ``plain``: the table holds no skipped element, so all descendant text counts."""
     attrs = td.attributes
     text = _clean(td.text(deep=True, separator="", strip=False)) if plain else _cell_text(td)
-    rs = _span(attrs, "rowspan") if "rowspan" in attrs else 1
-    cs = _span(attrs, "colspan") if "colspan" in attrs else 1
+    rs = _span_value(attrs["rowspan"] or "") if "rowspan" in attrs else 1
+    cs = _span_value(attrs["colspan"] or "") if "colspan" in attrs else 1
     return GridCell(text, rs, cs)
 
 
 _TABLE_OR_SKIP = "table," + _SKIP_SELECTOR
 
 
-def _table_shapes(root: Node, found: list[Node] | None = None) -> dict[int, tuple[bool, bool]]:
-    """:func:`_table_shape` of every table below ``root`` that holds a table or a skipped element, by
-    ``mem_id``, from one query of the whole page: each table and skipped element found marks the tables
-    it lies in (a table not in the dict holds neither: (False, True)).
-
-    ``found``: the tables and skipped elements already queried (a wider query may add elements outside
-    ``root``, e.g. in <head>: no table holds them, so they mark nothing)."""
+def _table_shapes(found: list[Node]) -> dict[int, tuple[bool, bool]]:
+    """:func:`_table_shape` of every table that holds a table or a skipped element, by ``mem_id``, from
+    ``found``, the page's tables and skipped elements (one query of the whole page): each marks the
+    tables it lies in (a table not in the dict holds neither: (False, True)). An element outside the
+    body (e.g. in <head>) lies in no table and marks nothing."""
     shapes: dict[int, tuple[bool, bool]] = {}
-    for t in root.css(_TABLE_OR_SKIP) if found is None else found:
+    for t in found:
         is_table = t.tag_id == _TABLE_ID
         p = t.parent
         while p is not None:
@@ -185,15 +179,11 @@ def _read_table(node: Node, index: int, plain: bool) -> Table:
     return Table(rows=rows, location=f"table {index}", texts=texts)
 
 
-def _meta(tree: HTMLParser, found: list[Node] | None = None) -> dict[str, str]:
-    """<meta> contents by name/property/http-equiv/itemprop, and the <title>. ``found``: the result of
-    ``tree.css(_PAGE_QUERY)`` (document order): its <meta> and first <title> are the ones queried here."""
-    if found is not None:
-        metas = [n for n in found if n.tag_id == _META_ID]
-        t = next((n for n in found if n.tag_id == _TITLE_ID), None)
-    else:
-        metas = tree.css("meta")
-        t = tree.css_first("title")
+def _meta(found: list[Node]) -> dict[str, str]:
+    """<meta> contents by name/property/http-equiv/itemprop, and the <title>, from ``found``: the page's
+    query ``_PAGE_QUERY`` (document order), whose <meta>s and first <title> are the page's."""
+    metas = [n for n in found if n.tag_id == _META_ID]
+    t = next((n for n in found if n.tag_id == _TITLE_ID), None)
     meta: dict[str, str] = {}
     for m in metas:
         attrs = m.attributes
@@ -215,14 +205,14 @@ def read_html(html: str) -> Document:
     check_nesting(html)
     tree = HTMLParser(html)
     found = tree.css(_PAGE_QUERY)
-    doc = Document(meta=_meta(tree, found))
+    doc = Document(meta=_meta(found))
     root = tree.body or tree.root
     if root is None:
         return doc
     lines: list[str] = []
     buf: list[str] = []
     n_tables = 0
-    shapes = _table_shapes(root, [n for n in found if n.tag_id != _META_ID])
+    shapes = _table_shapes([n for n in found if n.tag_id != _META_ID])
 
     def flush() -> None:
         text = _clean("".join(buf))
@@ -250,7 +240,7 @@ def read_html(html: str) -> Document:
             n_tables += 1
             table = _read_table(node, n_tables, shape[1])
             doc.blocks.append(table)
-            lines += map("\t".join, table.texts)  # type: ignore[arg-type]
+            lines += map("\t".join, table.row_texts())
             continue
         if tag in _BLOCK:
             flush()
