@@ -32,15 +32,16 @@ local_parallel_executor = multiprocess_executor.configured(
 _RUN_COMMANDS = (("job", "execute"), ("api", "execute_run"))
 
 
-def start_forkserver_early(argv: Sequence[str] = sys.argv) -> bool:
+def start_forkserver_early(argv: Sequence[str] | None = None) -> bool:
     """In a process that is about to execute a run, start the step processes' forkserver now.
 
     Its preload (Dagster, the code location, the parser and its data: ~2 s) then runs on the other core
     while this process still loads the code location and creates the run; the executor finds the
     server running (same preload list, the one Dagster builds) and forks from it. Elsewhere (webserver,
     code server, tests importing the definitions) nothing starts. Returns whether it started one.
+    ``argv``: the command line to judge (default: this process's, read when called).
     """
-    if tuple(argv[1:3]) not in _RUN_COMMANDS:
+    if tuple((sys.argv if argv is None else argv)[1:3]) not in _RUN_COMMANDS:
         return False
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["dagster._core.executor.multiprocess", *PRELOAD_MODULES])
