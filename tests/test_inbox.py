@@ -113,3 +113,40 @@ def test_sha256_files_on_threads_equals_one_by_one(tmp_path: Path) -> None:
     assert sha256_files(paths[:10], threads=2) == [sha256_file(p) for p in paths[:10]]  # few: one thread
     with pytest.raises(FileNotFoundError):
         sha256_files([*paths, str(tmp_path / "gone.txt")], threads=2)
+
+
+def test_read_and_parse_reads_exact_bytes_and_names_unreadable_paths(tmp_path: Path) -> None:
+    from xxgk.ingest import _read_file
+
+    data = "标题\n".encode() * 3000
+    path = _write(tmp_path / "r.txt", data)
+    assert _read_file(path, 1 << 20) == data
+    r = read_and_parse(tmp_path / "gone.txt", "gone.txt", max_bytes=1000, seconds=5)
+    assert [(i.stage, i.code) for i in r.issues] == [("read", "unreadable_file")]
+    r = read_and_parse(tmp_path, "a-folder", max_bytes=1 << 20, seconds=5)  # a folder: open works, read fails
+    assert [(i.stage, i.code) for i in r.issues] == [("read", "unreadable_file")]
+
+
+def test_time_limits_installed_once_for_a_loop_still_stop_a_slow_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+    import time
+
+    from xxgk.ingest import parse_time_limits
+
+    def slow_parse(data: bytes, filename: str = "") -> None:
+        time.sleep(5)
+        raise AssertionError("not interrupted")
+
+    path = _write(tmp_path / "r.txt", "第一章")
+    before = signal.getsignal(signal.SIGALRM)
+    monkeypatch.setattr("xxgk.parsing.parse_bytes", slow_parse)
+    with parse_time_limits():
+        installed = signal.getsignal(signal.SIGALRM)
+        outcomes = [read_and_parse(path, f"r{i}.txt", max_bytes=1000, seconds=0.1).issues[0].code for i in range(2)]
+        assert signal.getsignal(signal.SIGALRM) is installed  # not reinstalled per file
+    assert outcomes == ["parse_timeout", "parse_timeout"]
+    assert "0.1 s" in read_and_parse(path, "r.txt", max_bytes=1000, seconds=0.1).issues[0].message
+    assert signal.getsignal(signal.SIGALRM) is before  # restored when the loop ends
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no timer left armed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xxgk.ingest import STAGING_COLUMNS, StagingBatch
 from xxgk.parsing.model import ParsedCell, ParsedReport, ParseIssue
-from xxgk.warehouse.shards import STG_SCHEMAS, _arrow_table
+from xxgk.warehouse.shards import STG_SCHEMAS, batch_table
 
 
 def test_parquet_schemas_match_the_warehouse_staging_tables() -> None:
@@ -34,7 +34,7 @@ def test_a_report_becomes_rows_first_duplicate_kept_blank_stays_null() -> None:
     report.issues = [ParseIssue("tables", "warning", "missing_table", "table T2 not found", "T2")]
     batch = StagingBatch()
     batch.add("ab" * 32, "x/r.html", report)
-    tables = {name: _arrow_table(batch.columns[name], schema).to_pylist() for name, schema in STG_SCHEMAS.items()}
+    tables = {name: batch_table(batch, name).to_pylist() for name in STG_SCHEMAS}
     (rep,) = tables["stg_report"]
     assert (rep["n_cells"], rep["n_ambiguous"], rep["year"], rep["parse_status"]) == (4, 1, 2022, "ok")
     cells = tables["stg_cell"]
@@ -56,6 +56,6 @@ def test_cell_sha256_runs_follow_reports_with_and_without_cells() -> None:
         report.cells = [ParsedCell("T3", str(i), "NP", "1", 1.0, False) for i in range(n)]
         batch.add(sha, f"{sha[0]}.txt", report)
     assert batch.rows("stg_cell") == 5
-    table = _arrow_table(batch.columns["stg_cell"], STG_SCHEMAS["stg_cell"])
+    table = batch_table(batch, "stg_cell")
     assert table.column("sha256").to_pylist() == ["a" * 64] * 2 + ["c" * 64] * 3
     assert table.schema == STG_SCHEMAS["stg_cell"]

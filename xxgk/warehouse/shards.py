@@ -27,11 +27,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from xxgk.inbox import InboxScan, scan_inbox, sha256_files
-from xxgk.ingest import STAGING_COLUMNS, StagingBatch, error_id, media_from_name, read_and_parse
+from xxgk.ingest import (
+    STAGING_COLUMNS,
+    StagingBatch,
+    error_id,
+    media_from_name,
+    parse_time_limits,
+    read_and_parse,
+)
 from xxgk.parsing.model import PARSER_VERSION
 from xxgk.warehouse.db import sql_path
 
@@ -243,10 +251,10 @@ def parse_shard(spec: ShardSpec) -> dict[str, int]:
     counts = dict.fromkeys(STG_TABLES, 0)
 
     def flush() -> None:
-        for name, schema in STG_SCHEMAS.items():
+        for name in STG_SCHEMAS:
             n = batch.rows(name)
             if n:
-                writers[name].write_table(_arrow_table(batch.columns[name], schema))
+                writers[name].write_table(batch_table(batch, name))
                 counts[name] += n
         batch.clear()
 
@@ -259,13 +267,14 @@ def parse_shard(spec: ShardSpec) -> dict[str, int]:
     gc.freeze()
     gc.set_threshold(20_000, 50, 100)
     try:
-        for sha, rel, abs_path in spec.items:
-            report = read_and_parse(
-                Path(abs_path), rel, max_bytes=spec.max_file_bytes, seconds=spec.parse_seconds
-            )
-            batch.add(sha, rel, report)
-            if batch.reports >= _FLUSH_REPORTS:
-                flush()
+        with parse_time_limits():  # the timeout handler is installed once; each file arms its timer
+            for sha, rel, abs_path in spec.items:
+                report = read_and_parse(
+                    Path(abs_path), rel, max_bytes=spec.max_file_bytes, seconds=spec.parse_seconds
+                )
+                batch.add(sha, rel, report)
+                if batch.reports >= _FLUSH_REPORTS:
+                    flush()
         flush()
     finally:
         gc.set_threshold(*threshold)
@@ -276,6 +285,23 @@ def parse_shard(spec: ShardSpec) -> dict[str, int]:
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)  # a shard folder without .tmp is complete
     return counts
+
+
+def batch_table(batch: StagingBatch, name: str) -> pa.Table:
+    """The rows of staging table ``name`` held by ``batch``, as an Arrow table of ``STG_SCHEMAS[name]``."""
+    schema = STG_SCHEMAS[name]
+    if name != "stg_cell":
+        return _arrow_table(batch.columns[name], schema)
+    # sha256 repeated over each report's cells, the codes looked up by index: built in Arrow, not per cell
+    runs = batch.cell_runs
+    sha256 = pa.array([sha for sha, _ in runs], pa.string()).take(
+        np.repeat(np.arange(len(runs), dtype=np.int32), [n for _, n in runs])
+    )
+    keys = list(batch.code_index)  # in index order (insertion order)
+    codes = pa.array(batch.cell_codes, pa.int32())
+    code_columns = [pa.array([k[i] for k in keys], pa.string()).take(codes) for i in range(3)]
+    values = [pa.array(v, type=schema.field(c).type) for c, v in batch.columns[name].items()]
+    return pa.Table.from_arrays([sha256, *code_columns, *values], schema=schema)
 
 
 def _arrow_table(columns: dict[str, list], schema: pa.Schema) -> pa.Table:
