@@ -1,14 +1,17 @@
 """Published layer: aggregate tables, Parquet exports, the HTML report, the swapped warehouse file."""
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
+from duckdb import DuckDBPyConnection
 
 from assets.metadata import table_metadata
 from pipelines.partitions import WAREHOUSE_POOL, report_year_partitions, single_run
 from pipelines.resources import WarehouseResource
 from xxgk.report.html import write_report
+from xxgk.settings import Settings
 from xxgk.warehouse import build_state
 from xxgk.warehouse.aggregates import build_aggregates
 from xxgk.warehouse.db import memory_limit_mb
@@ -85,6 +88,31 @@ def aggregates(context: AssetExecutionContext, warehouse: WarehouseResource) -> 
             )
 
 
+def _build_inputs(con: DuckDBPyConnection) -> str:
+    """The recorded build states of every step but publication's: a cheap sign of changed content."""
+    build_state.ensure(con)
+    rows = con.execute(
+        "SELECT step, year, fingerprint FROM build_state WHERE step NOT LIKE 'published%' ORDER BY step, year"
+    ).fetchall()
+    return build_state.combine(*rows)
+
+
+def _start_copy(con: DuckDBPyConnection, pool: ThreadPoolExecutor, settings: Settings) -> Future[Path]:
+    """Checkpoint the working file and start copying it next to the published one (not yet synced)."""
+    checkpoint(con)
+    return pool.submit(stage_database, settings.work_db, settings.duckdb_path, sync=False)
+
+
+def _discard_copy(copy: Future[Path] | None) -> None:
+    """Wait for a copy that will not be published and remove it."""
+    if copy is not None:
+        try:
+            staged = copy.result()
+        except Exception:
+            return  # stage_database removed its partial copy
+        discard_staged(staged)
+
+
 @asset(
     group_name="published",
     partitions_def=report_year_partitions,
@@ -111,15 +139,26 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     """
     settings = warehouse.settings
     report_path = settings.published_dir / "report.html"
-    with warehouse.connect() as con:
-        digests = partition_digests(con)  # one scan of the tables: the fingerprint and the export use it
-        state = content_fingerprint(con, digests)
-        skipped = (
-            settings.duckdb_path.exists()
-            and report_path.exists()
-            and build_state.unchanged(con, "published", {0: state})
-        )
+    with warehouse.connect() as con, ThreadPoolExecutor(max_workers=2) as pool:
+        # The copy of the working file (~1 s at 100k) starts before the content digests when the build
+        # states say the inputs changed since the last publish (then the content almost surely did):
+        # both run at once. The decision stays with the content; a copy not needed is discarded.
+        inputs = _build_inputs(con)
+        inputs_changed = not build_state.unchanged(con, "published_inputs", {0: inputs})
+        copy = _start_copy(con, pool, settings) if inputs_changed else None
+        try:
+            digests = partition_digests(con)  # one scan of the tables: the fingerprint and the export use it
+            state = content_fingerprint(con, digests)
+            skipped = (
+                settings.duckdb_path.exists()
+                and report_path.exists()
+                and build_state.unchanged(con, "published", {0: state})
+            )
+        except BaseException:
+            _discard_copy(copy)
+            raise
         if skipped:
+            _discard_copy(copy)
             counts = {}
             context.log.info("warehouse content unchanged since the last publish; published files kept")
         else:
@@ -128,27 +167,27 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
             # staged copy (what readers will see) on every core while the copy is flushed to disk, and
             # the HTML report (Python) is written from the working file. The state is recorded only
             # once everything is in place (a run killed half-way publishes again next time).
-            checkpoint(con)
+            started = copy or _start_copy(con, pool, settings)
             staged = None
             parquet_dir = settings.published_dir / "parquet"
             try:
-                with ThreadPoolExecutor(max_workers=2) as pool:
-                    copy = pool.submit(stage_database, settings.work_db, settings.duckdb_path, sync=False)
-                    exported = pool.submit(
-                        lambda: export_staged(copy.result(), parquet_dir, digests, memory_limit_mb())
-                    )
-                    synced = pool.submit(lambda: sync_staged(copy.result()))  # the copy's worker, after it
-                    try:
-                        write_report(con, report_path)
-                        counts = exported.result()
-                        synced.result()
-                    finally:
-                        staged = copy.result()
+                exported = pool.submit(
+                    lambda: export_staged(started.result(), parquet_dir, digests, memory_limit_mb())
+                )
+                synced = pool.submit(lambda: sync_staged(started.result()))  # after the copy
+                try:
+                    write_report(con, report_path)
+                    counts = exported.result()
+                    synced.result()
+                finally:
+                    staged = started.result()
                 size = swap_database(staged, settings.duckdb_path)
             finally:
                 discard_staged(staged)
             build_state.record(con, "published", {0: state})
             context.log.info(f"published {settings.duckdb_path} ({size} bytes)")
+        if inputs_changed:
+            build_state.record(con, "published_inputs", {0: inputs})
     size = settings.duckdb_path.stat().st_size
     return MaterializeResult(
         metadata={

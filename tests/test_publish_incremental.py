@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.pipeline_helpers import run_years
+from tests.pipeline_helpers import add_seed, run_years
 from xxgk.generator import write_inbox
 from xxgk.report.html import write_report
 from xxgk.warehouse.publish import export_parquet
@@ -161,3 +161,51 @@ def test_content_fingerprint_follows_every_exported_table_and_the_reviews() -> N
     assert third != second
     con.execute("CREATE TABLE finding_reviews AS SELECT 'f1' AS finding_id, 'dismissed' AS decision")
     assert content_fingerprint(con) != third
+
+
+def test_the_copy_starts_early_only_when_build_states_changed_and_content_still_decides(
+    tmp_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Publication copies the working file while it digests the content when a step's build state changed
+    since the last publish; the content alone decides whether anything is published (a copy not needed is
+    removed), and an unchanged run copies nothing."""
+    from dagster import materialize
+
+    import assets.published as published
+    from pipelines.resources import WarehouseResource
+    from tests.pipeline_helpers import all_assets
+    from xxgk.settings import Settings
+    from xxgk.warehouse.db import connect
+
+    add_seed(tmp_env["inbox"])
+    run_years(2019)
+    copies: list[Path] = []
+    real_stage = published.stage_database
+
+    def counting_stage(*args: object, **kwargs: object) -> Path:
+        copies.append(real_stage(*args, **kwargs))  # type: ignore[arg-type]
+        return copies[-1]
+
+    monkeypatch.setattr(published, "stage_database", counting_stage)
+
+    def publish() -> dict:
+        result = materialize(
+            all_assets(), selection=["published_warehouse"], partition_key="2019",
+            resources={"warehouse": WarehouseResource()},
+        )  # fmt: skip
+        assert result.success
+        (mat,) = result.asset_materializations_for_node("published_warehouse")
+        return {k: v.value for k, v in mat.metadata.items()}
+
+    db = Settings.from_env().duckdb_path
+    inode = db.stat().st_ino
+    assert publish()["unchanged"] is True and copies == []  # nothing changed: no copy at all
+    with connect(Settings.from_env().work_db) as con:  # a step's inputs changed, its content did not
+        con.execute("UPDATE build_state SET fingerprint = 'other' WHERE step = 'aggregates'")
+    assert publish()["unchanged"] is True and len(copies) == 1  # copied early, then discarded
+    assert not copies[0].exists() and db.stat().st_ino == inode
+    assert not [p for p in db.parent.iterdir() if p.name.endswith(".tmp")]
+    assert publish()["unchanged"] is True and len(copies) == 1  # the new build states are the known ones
+    with connect(Settings.from_env().work_db) as con:  # content changed with no build state: still published
+        con.execute("UPDATE fact_application SET value = coalesce(value, 0) + 1 WHERE row_code = '1'")
+    assert publish()["unchanged"] is False and len(copies) == 2 and db.stat().st_ino != inode
