@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 from dagster import (
     AssetCheckExecutionContext,
@@ -77,38 +78,53 @@ def _docs_metadata(summary: ValidationSummary) -> dict[str, Any]:
     }
 
 
-# Failing findings of the selected rules (the severities of the check), per report × rule × sheet (``_rc_f``),
-# and every evaluated (report, rule) with its failing count (``_rc_c``): temp tables read by each summary query
+# What the rule checks of several groups (sheets × severities) validate, read in one pass over the results.
+# ``_rc_m``: which finding rows count in which group, one row per group × rule × sheet × severity, with the
+# rule's column in the group's matrix (``pos``); ``_rc_f``: the failing findings of every group, per
+# group × report × rule × sheet; ``_rc_r``: the reports evaluated, numbered in report_id order (NULL last).
+_MEMBERS_SQL = """
+CREATE OR REPLACE TEMP TABLE _rc_m AS
+SELECT unnest($grp::INTEGER[]) AS grp, unnest($pos::INTEGER[]) AS pos, unnest($rule::VARCHAR[]) AS rule_id,
+       unnest($sheet::VARCHAR[]) AS sheet, unnest($sev::VARCHAR[]) AS severity
+"""
 _FAILS_SQL = """
 CREATE OR REPLACE TEMP TABLE _rc_f AS
-SELECT report_id, rule_id, sheet, any_value(agency) AS agency, any_value(year) AS year, count(*) AS n_fail
-FROM check_findings
-WHERE status = 'fail' AND list_contains($ids, rule_id) AND list_contains($sheets, sheet)
-  AND list_contains($sevs, severity) AND ($every OR list_contains($years, year))
-GROUP BY report_id, rule_id, sheet
+SELECT m.grp, f.report_id, f.rule_id, f.sheet, any_value(f.agency) AS agency, any_value(f.year) AS year,
+       count(*) AS n_fail
+FROM check_findings f JOIN _rc_m m ON m.rule_id = f.rule_id AND m.sheet = f.sheet AND m.severity = f.severity
+WHERE f.status = 'fail' AND ($every OR list_contains($years, f.year))
+GROUP BY m.grp, f.report_id, f.rule_id, f.sheet
 """
-_CHECKED_SQL = """
-CREATE OR REPLACE TEMP TABLE _rc_c AS
-SELECT c.report_id, c.rule_id, c.n_checked, coalesce(f.n_fail, 0) AS n_fail
+_REPORTS_SQL = """
+CREATE OR REPLACE TEMP TABLE _rc_r AS
+SELECT report_id, (row_number() OVER (ORDER BY report_id) - 1)::INTEGER AS code
+FROM (SELECT DISTINCT report_id FROM check_rule_coverage WHERE $every OR list_contains($years, year))
+"""
+# every evaluated (group, report, rule) row of the coverage with its failing count
+_CELLS_SQL = """
+SELECT m.grp, r.code, m.pos, coalesce(c.n_checked, 0)::DOUBLE AS checked, coalesce(f.n_fail, 0)::DOUBLE AS failed
 FROM check_rule_coverage c
-LEFT JOIN _rc_f f ON f.report_id = c.report_id AND f.rule_id = c.rule_id AND f.sheet = c.sheet
-WHERE list_contains($ids, c.rule_id) AND list_contains($sheets, c.sheet)
-  AND ($every OR list_contains($years, c.year))
+JOIN (SELECT DISTINCT grp, pos, rule_id, sheet FROM _rc_m) m ON m.rule_id = c.rule_id AND m.sheet = c.sheet
+JOIN _rc_r r ON r.report_id IS NOT DISTINCT FROM c.report_id
+LEFT JOIN _rc_f f ON f.grp = m.grp AND f.report_id = c.report_id AND f.rule_id = c.rule_id AND f.sheet = c.sheet
+WHERE $every OR list_contains($years, c.year)
 """
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _rule_matrix_sql(ids: list[str]) -> str:
-    """Report × rule matrix of failing cell sets (NULL where the rule was not evaluated), built in DuckDB."""
-    cols = ", ".join(
-        f"CAST(CASE WHEN sum(n_checked) FILTER (WHERE rule_id = '{i.replace(chr(39), chr(39) * 2)}') > 0 "
-        f"THEN sum(n_fail) FILTER (WHERE rule_id = '{i.replace(chr(39), chr(39) * 2)}') END AS DOUBLE) AS {_quote(i)}"
-        for i in ids
-    )  # rule ids come from the catalogue, quoted as literals and identifiers
-    return f"SELECT report_id{', ' + cols if cols else ''} FROM _rc_c GROUP BY report_id ORDER BY report_id"
+# per group: failing and incomplete findings (counted per rule × sheet × severity first: one small aggregate)
+_COUNTS_SQL = """
+WITH n AS (
+    SELECT rule_id, sheet, severity, count(*) FILTER (WHERE status = 'fail') AS fail,
+           count(*) FILTER (WHERE status = 'incomplete') AS incomplete
+    FROM check_findings WHERE $every OR list_contains($years, year) GROUP BY ALL)
+SELECT m.grp, sum(n.fail), sum(n.incomplete)
+FROM n JOIN _rc_m m ON m.rule_id = n.rule_id AND m.sheet = n.sheet AND m.severity = n.severity
+GROUP BY m.grp
+"""
+_BY_RULE_SQL = "SELECT grp, rule_id, count(DISTINCT report_id) FROM _rc_f GROUP BY grp, rule_id ORDER BY grp, rule_id"
+_WORST_SQL = """
+SELECT grp, report_id, any_value(agency), any_value(year), sum(n_fail) AS n FROM _rc_f GROUP BY grp, report_id
+QUALIFY row_number() OVER (PARTITION BY grp ORDER BY n DESC, report_id) <= 5
+ORDER BY grp, n DESC, report_id
+"""
 
 
 @dataclass(frozen=True)
@@ -122,58 +138,119 @@ class RuleCheckInputs:
     failing: int
 
 
+#: One rule check's selection: (sheets, severities).
+CheckGroup = tuple[Sequence[str], Sequence[str]]
+
+
+def _group_rules(groups: Sequence[CheckGroup]) -> list[tuple[Any, ...]]:
+    """The catalogue's rules of each group: one of the group's sheets and one of its severities."""
+    cat = load_catalogue()
+    return [tuple(r for r in cat if set(r.sheets) & set(sheets) and r.severity in sevs) for sheets, sevs in groups]
+
+
+def _members(groups: Sequence[CheckGroup], rules: Sequence[tuple[Any, ...]]) -> dict[str, list[Any]]:
+    """Parameters of ``_MEMBERS_SQL``: each (group index, rule column, rule id, sheet, severity) a finding may
+    have to count in that group — once each (a repeated sheet or severity must not count a finding twice)."""
+    rows = sorted(
+        {(k, j, r.id, sheet, sev) for k, ((sheets, sevs), rs) in enumerate(zip(groups, rules, strict=True))
+         for j, r in enumerate(rs) for sheet in sheets for sev in sevs}
+    )  # fmt: skip
+    return {name: [row[i] for row in rows] for i, name in enumerate(("grp", "pos", "rule", "sheet", "sev"))}
+
+
+def _rule_matrix(report_ids: np.ndarray, cells: Mapping[str, np.ndarray], ids: Sequence[str]) -> pd.DataFrame:
+    """Report × rule matrix of failing cell sets (NaN where the rule was not evaluated), one row per report in
+    report_id order: a rule's value for a report is the sum of its ``failed`` counts if the sum of its
+    ``checked`` counts is positive (SQL: NULL checked counts are ignored, none is not positive). ``cells``:
+    one group's rows of ``_CELLS_SQL``; ``report_ids``: the report id of each code."""
+    codes, width = cells["code"], len(ids)
+    present = np.bincount(codes, minlength=len(report_ids)) > 0
+    row = np.cumsum(present) - 1  # a report code's matrix row
+    shape = (int(present.sum()), width)
+    flat = row[codes] * width + cells["pos"]
+    checked = np.bincount(flat, weights=cells["checked"], minlength=shape[0] * width).reshape(shape)
+    failed = np.bincount(flat, weights=cells["failed"], minlength=shape[0] * width).reshape(shape)
+    values = np.where(checked > 0, failed, np.nan)
+    return pd.DataFrame({"report_id": report_ids[present], **{i: values[:, j] for j, i in enumerate(ids)}})
+
+
+def _group_matrices(con: duckdb.DuckDBPyConnection, rules: Sequence[tuple[Any, ...]], window: dict[str, Any]
+                    ) -> list[pd.DataFrame]:  # fmt: skip
+    """Each group's report × rule matrix, from one read of the coverage (``_rc_m``, ``_rc_f`` in place)."""
+    con.execute(_REPORTS_SQL, window)
+    report_ids = np.array([r for (r,) in con.execute("SELECT report_id FROM _rc_r ORDER BY code").fetchall()],
+                          dtype=object)  # fmt: skip
+    cells = con.execute(_CELLS_SQL, window).fetchnumpy()
+    order = np.argsort(cells["grp"], kind="stable")  # each group's cells together
+    cells = {k: np.asarray(v)[order] for k, v in cells.items()}
+    bounds = np.searchsorted(cells["grp"], np.arange(len(rules) + 1))
+    return [
+        _rule_matrix(report_ids, {k: v[bounds[g] : bounds[g + 1]] for k, v in cells.items()}, [r.id for r in rs])
+        for g, rs in enumerate(rules)
+    ]
+
+
+def _group_figures(
+    con: duckdb.DuckDBPyConnection, window: dict[str, Any]
+) -> tuple[dict[int, tuple[int, int]], dict[int, dict[str, int]], dict[int, list[dict[str, Any]]]]:
+    """Per group index (groups without rows absent): (failing, incomplete) findings, reports failing by rule,
+    the five reports with most failing findings — read from ``_rc_m`` and ``_rc_f``."""
+    counts = {int(g): (int(f), int(i)) for g, f, i in con.execute(_COUNTS_SQL, window).fetchall()}
+    by_rule: dict[int, dict[str, int]] = {}
+    for g, rule_id, n in con.execute(_BY_RULE_SQL).fetchall():
+        by_rule.setdefault(int(g), {})[rule_id] = int(n)
+    worst: dict[int, list[dict[str, Any]]] = {}
+    for g, rid, ag, yr, n in con.execute(_WORST_SQL).fetchall():
+        worst.setdefault(int(g), []).append(
+            {"report_id": rid, "agency": ag, "year": None if yr is None else int(yr), "failing_findings": int(n)}
+        )
+    return counts, by_rule, worst
+
+
+def rule_checks_inputs(
+    con: duckdb.DuckDBPyConnection, groups: Sequence[CheckGroup], years: list[int] | None = None
+) -> list[RuleCheckInputs]:
+    """Read what the rule check of each (sheets, severities) group validates, in the order of ``groups``.
+
+    Reads ``check_rule_coverage`` and ``check_findings`` (written by the ``check_findings`` step) for
+    ``years`` (None: all) once for all groups; the rules are not evaluated again. A failing cell set
+    counts against a check only if its finding has one of the check's severities (an X-T3-CARRY
+    downgraded to W for a renamed agency does not fail the E check). The figures are computed in
+    DuckDB; the report × rule matrices GX validates are filled in NumPy from one sorted read of the
+    evaluated (group, report, rule) cells (report ids as numbers: each id reaches Python once).
+    """
+    ensure_tables(con)
+    rules = _group_rules(groups)
+    window = {"every": years is None, "years": list(years or [])}
+    con.execute(_MEMBERS_SQL, _members(groups, rules))
+    try:
+        con.execute(_FAILS_SQL, window)
+        matrices = _group_matrices(con, rules, window)
+        counts, by_rule, worst = _group_figures(con, window)
+    finally:
+        for table in ("_rc_r", "_rc_f", "_rc_m"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    out = []
+    for k, ((_, sevs), rs) in enumerate(zip(groups, rules, strict=True)):
+        failing, incomplete = counts.get(k, (0, 0))
+        meta: dict[str, Any] = {
+            "rule_ids": MetadataValue.json([r.id for r in rs]),
+            "reports_checked": int(matrices[k].report_id.notna().sum()),  # count(DISTINCT report_id)
+            "failing_findings": failing,
+            "incomplete_findings": incomplete,
+            "reports_failing_by_rule": MetadataValue.json(by_rule.get(k, {})),
+            "worst_reports": MetadataValue.json(worst.get(k, [])),
+        }
+        out.append(RuleCheckInputs(rs, tuple(sevs), matrices[k], meta, failing))
+    return out
+
+
 def rule_check_inputs(
     con: duckdb.DuckDBPyConnection, sheets: Sequence[str], severities: Sequence[str], years: list[int] | None = None
 ) -> RuleCheckInputs:
-    """Read what the rule check of ``sheets`` × ``severities`` validates (the GX part needs no connection).
-
-    Reads ``check_rule_coverage`` and ``check_findings`` (written by the ``check_findings`` step) for
-    ``years`` (None: all); the rules are not evaluated again. A failing cell set counts against this
-    check only if its finding has one of ``severities`` (an X-T3-CARRY downgraded to W for a renamed
-    agency does not fail the E check). The report × rule matrix GX validates and the summary figures
-    are computed in DuckDB: only the matrix (one row per report) reaches pandas.
-    """
-    ensure_tables(con)
-    rules = tuple(r for r in load_catalogue() if set(r.sheets) & set(sheets) and r.severity in severities)
-    ids = [r.id for r in rules]
-    params = {
-        "ids": ids,
-        "sheets": list(sheets),
-        "sevs": list(severities),
-        "every": years is None,
-        "years": list(years or []),
-    }
-    con.execute(_FAILS_SQL, params)
-    con.execute(_CHECKED_SQL, {k: v for k, v in params.items() if k != "sevs"})
-    matrix = con.execute(_rule_matrix_sql(ids)).df()
-    reports_checked = con.execute("SELECT count(DISTINCT report_id) FROM _rc_c").fetchone()[0]
-    counts = con.execute(
-        "SELECT count(*) FILTER (WHERE status = 'fail'), count(*) FILTER (WHERE status = 'incomplete') "
-        "FROM check_findings WHERE list_contains($ids, rule_id) AND list_contains($sheets, sheet) "
-        "AND list_contains($sevs, severity) AND ($every OR list_contains($years, year))",
-        params,
-    ).fetchone()
-    by_rule = dict(
-        con.execute("SELECT rule_id, count(DISTINCT report_id) FROM _rc_f GROUP BY rule_id ORDER BY rule_id").fetchall()
-    )
-    worst = [
-        {"report_id": rid, "agency": ag, "year": None if yr is None else int(yr), "failing_findings": int(n)}
-        for rid, ag, yr, n in con.execute(
-            "SELECT report_id, any_value(agency), any_value(year), sum(n_fail) AS n FROM _rc_f "
-            "GROUP BY report_id ORDER BY n DESC, report_id LIMIT 5"
-        ).fetchall()
-    ]
-    con.execute("DROP TABLE _rc_c")
-    con.execute("DROP TABLE _rc_f")
-    meta: dict[str, Any] = {
-        "rule_ids": MetadataValue.json(ids),
-        "reports_checked": int(reports_checked),
-        "failing_findings": int(counts[0]),
-        "incomplete_findings": int(counts[1]),
-        "reports_failing_by_rule": MetadataValue.json({k: int(v) for k, v in by_rule.items()}),
-        "worst_reports": MetadataValue.json(worst),
-    }
-    return RuleCheckInputs(rules, tuple(severities), matrix, meta, int(counts[0]))
+    """Read what the rule check of ``sheets`` × ``severities`` validates (the GX part needs no connection):
+    ``rule_checks_inputs`` for one group."""
+    return rule_checks_inputs(con, [(sheets, severities)], years)[0]
 
 
 def rule_check_validate(
@@ -435,6 +512,7 @@ def _make_rule_checks(
         years = _years(context)
         wanted = [g for g in groups if AssetCheckKey(AssetKey(g[0]), f"rules_{g[2]}") in selected]
         todo: list[tuple[str, str, RuleCheckInputs]] = []
+        reads: list[tuple[str, str, CheckGroup]] = []
         # 1. replay recorded outcomes, read what the others validate: from the snapshot check_findings
         # wrote in this run (no lock), else from the working database
         settings = getattr(warehouse, "settings", None)
@@ -461,9 +539,12 @@ def _make_rule_checks(
                     )
                     continue
                 import_gx_in_background()  # GX is needed: import it while the inputs are read
+                reads.append((asset_key, name, (sheets, sevs)))
+            if reads:  # every check to validate read at once (one pass over the results)
                 if con is None:  # a snapshot without data (the results had not changed): read the database
                     con = stack.enter_context(warehouse.connect())
-                todo.append((asset_key, name, rule_check_inputs(con, sheets, sevs, years)))
+                inputs = rule_checks_inputs(con, [sel for _, _, sel in reads], years)
+                todo = [(a, n, i) for (a, n, _), i in zip(reads, inputs, strict=True)]
             if snapshot is not None and snapshot[1] is not None:
                 snapshot[1].close()
         if folder is not None:
