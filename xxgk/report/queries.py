@@ -137,19 +137,20 @@ def agencies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     have = tables(con)
     if "agg_agency_year" not in have:
         return pd.DataFrame()
-    findings = (
-        "(SELECT count(*) FROM check_findings f JOIN dim_report r USING (report_id) "
-        "WHERE r.agency_key = g.agency_key AND f.status = 'fail')"
-        if "check_findings" in have
-        else "0"
-    )
-    return con.execute(
+    index = (
         "SELECT agency_key, arg_max(agency, year) AS agency, arg_max(level, year) AS level, "
         "arg_max(sector, year) AS sector, arg_max(province, year) AS province, arg_max(city, year) AS city, "
         "arg_max(county, year) AS county, count(*) AS years_reported, min(year) AS first_year, "
-        f"max(year) AS last_year, {findings} AS failing_findings "
-        "FROM agg_agency_year g GROUP BY agency_key "
-        "ORDER BY province, city NULLS FIRST, county NULLS FIRST, agency, agency_key"
+        "max(year) AS last_year FROM agg_agency_year GROUP BY agency_key"
+    )
+    order = " ORDER BY province, city NULLS FIRST, county NULLS FIRST, agency, agency_key"
+    if "check_findings" not in have:
+        return con.execute(f"SELECT *, 0 AS failing_findings FROM ({index}){order}").df()
+    # failing findings counted per agency once (one join and aggregate), not by a subquery per agency
+    return con.execute(
+        f"WITH a AS ({index}), n AS (SELECT r.agency_key, count(*) AS n FROM check_findings f "
+        "JOIN dim_report r USING (report_id) WHERE f.status = 'fail' GROUP BY r.agency_key) "
+        f"SELECT a.*, coalesce(n.n, 0) AS failing_findings FROM a LEFT JOIN n USING (agency_key){order}"
     ).df()
 
 
