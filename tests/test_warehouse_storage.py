@@ -51,3 +51,17 @@ def test_cursor_shares_the_instance_and_its_default_database(tmp_path: Path) -> 
         own.close()
         assert con.execute("SELECT sum(a) FROM t").fetchone() == (3,)
         assert con.execute("SELECT current_database()").fetchone() == ("warehouse",)
+
+
+def test_a_files_digest_follows_its_name_and_bytes_not_its_folder(tmp_path: Path) -> None:
+    """A rules catalogue or registry read from another checkout is the same input (no full rebuild)."""
+    from xxgk.warehouse.build_state import file_digest
+
+    a, b = tmp_path / "a" / "rules.yaml", tmp_path / "b" / "rules.yaml"
+    for f in (a, b):
+        f.parent.mkdir()
+        f.write_text("rules: []\n", encoding="utf-8")
+    assert file_digest(a) == file_digest(b) != ""
+    b.write_text("rules: [x]\n", encoding="utf-8")
+    assert file_digest(a) != file_digest(b)
+    assert file_digest(tmp_path / "missing.yaml") == "" and file_digest(None) == ""

@@ -82,7 +82,8 @@ def recorded_all(con: duckdb.DuckDBPyConnection, step: str) -> dict[int, str]:
 
 
 def file_digest(path: Path | str | None) -> str:
-    """Digest of one file's path and bytes ('' when there is no such file)."""
+    """Digest of one file's name and bytes ('' when there is no such file). Not its folder: the same
+    file read from another checkout or copy of the project is the same input."""
     if path is None:
         return ""
     p = Path(path)
@@ -90,7 +91,7 @@ def file_digest(path: Path | str | None) -> str:
         data = p.read_bytes()
     except OSError:
         return ""
-    return combine(str(p), hashlib.sha256(data).hexdigest())
+    return combine(p.name, hashlib.sha256(data).hexdigest())
 
 
 def history(fingerprints: Mapping[int, str], year: int) -> str:
