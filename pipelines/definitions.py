@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions
 
-from pipelines.executors import local_parallel_executor, start_forkserver_early
+from pipelines.forkserver import start_forkserver_early
 
 # Before the code location's own imports (assets, parser, pandas, DuckDB: ~1 s): in a process executing a
 # run, the step processes' forkserver then boots while this one still imports them and creates the run.
@@ -17,6 +17,7 @@ from assets.ingest import ingest_inbox  # noqa: E402
 from assets.ingest_checks import ingest_accounting  # noqa: E402
 from assets.published import aggregates, published_warehouse  # noqa: E402
 from assets.warehouse import star_schema  # noqa: E402
+from pipelines.executors import local_parallel_executor  # noqa: E402
 from pipelines.jobs import annual_reports_job  # noqa: E402
 from pipelines.partitions import report_year_partitions  # noqa: E402
 from pipelines.resources import WarehouseResource  # noqa: E402
