@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from dagster import multiprocess_executor
 
-from pipelines.forkserver import PRELOAD_MODULES, start_forkserver_early
-
-__all__ = ["PRELOAD_MODULES", "local_parallel_executor", "start_forkserver_early"]
+from pipelines.forkserver import PRELOAD_MODULES
 
 local_parallel_executor = multiprocess_executor.configured(
     {

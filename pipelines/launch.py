@@ -15,7 +15,6 @@ from pipelines.forkserver import start_forkserver_early
 
 
 def main() -> int:
-    sys.argv[0] = "dagster"
     start_forkserver_early()
     from dagster._cli import main as dagster_main  # after the start: Dagster's import is the slow part
 

@@ -47,15 +47,12 @@ def _time_limit(seconds: float) -> Iterator[None]:
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
-    if signal.getsignal(signal.SIGALRM) is not _on_alarm:  # not inside parse_time_limits: install it now
-        with parse_time_limits(), _time_limit(seconds):
+    with parse_time_limits():  # installs the handler, unless a shard's loop did already
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
             yield
-        return
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 _MEDIA_OF_SUFFIX = {".htm": "html", ".html": "html", ".shtml": "html", ".txt": "txt", ".pdf": "pdf", ".docx": "docx"}

@@ -17,7 +17,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -376,8 +376,7 @@ def _page_sources(have: set[str]) -> dict[str, str]:
 def _page_digests(con: duckdb.DuckDBPyConnection, index: pd.DataFrame, have: set[str], version: str) -> dict[str, str]:
     """Page name (``<agency_key>.html``) -> digest of everything its page shows (``<version>:<hash>``), in
     agency key order: its index row and the rows of every page input (``_page_sources``, the very queries
-    that fill the page), as order-independent row hashes in SQL. Names and digests are made in SQL and
-    hold only digits, letters, '.' and ':' (``_manifest_json`` relies on it)."""
+    that fill the page), as order-independent row hashes in SQL."""
     if index.empty:
         return {}
     sources = _page_sources(have)
@@ -397,13 +396,6 @@ def _page_digests(con: duckdb.DuckDBPyConnection, index: pd.DataFrame, have: set
     finally:
         con.unregister("_xxgk_page_index")
     return dict(rows)
-
-
-def _manifest_json(version: str, pages: Iterable[tuple[str, str]]) -> str:
-    """``json.dumps({"version": version, "pages": dict(pages)})`` for names and digests made by
-    ``_page_digests`` (nothing to escape): 100,000 entries joined, not encoded one by one."""
-    body = ", ".join(f'"{name}": "{digest}"' for name, digest in pages)
-    return f'{{"version": {json.dumps(version)}, "pages": {{{body}}}}}'
 
 
 def _write_file(path: Path, text: str) -> None:
@@ -453,8 +445,8 @@ def _write_agency_pages(con: duckdb.DuckDBPyConnection, index: pd.DataFrame, out
     if changed or stale or old_state != state:
         if not fresh and changed:
             again = set(redo)
-            forget = ((k, state[k]) for k in old_state if k in state and k not in again)  # = old_state's digest
-            _write_file(out_dir / _PAGES_STATE, _manifest_json(version, forget))
+            forget = {k: v for k, v in old_state.items() if k in state and k not in again}
+            _write_file(out_dir / _PAGES_STATE, json.dumps({"version": version, "pages": forget}))
         keys = None if len(changed) > len(state) // 4 else changed
         sources = {name: _by_agency(con, sql, keys) for name, sql in _page_sources(have).items()}
         empty: tuple[list[str], dict[int, list[tuple]]] = ([], {})
@@ -474,7 +466,7 @@ def _write_agency_pages(con: duckdb.DuckDBPyConnection, index: pd.DataFrame, out
                 (target / f"{key}.html").write_text(page, encoding="utf-8")
             else:
                 _write_file(target / f"{key}.html", page)
-        _write_file(target / _PAGES_STATE, _manifest_json(version, state.items()))
+        _write_file(target / _PAGES_STATE, json.dumps({"version": version, "pages": state}))
     if fresh:
         os.replace(target, out_dir)
     return {"pages_rendered": len(changed), "pages_kept": len(state) - len(changed), "stale": stale}
