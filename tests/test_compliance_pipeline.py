@@ -189,3 +189,35 @@ def test_findings_survive_and_aggregates_cover_every_year(warehouse: dict) -> No
     assert sum(m for *_, m in cov) == len(warehouse["deleted"])
     adoption = query(db, "SELECT year, sum(reports) FROM agg_format_adoption GROUP BY year ORDER BY year")
     assert [y for y, _ in adoption] == list(YEARS)
+
+
+def test_calendar_rebuild_writes_only_changed_rows(warehouse: dict, tmp_path: Path) -> None:
+    """Rebuilding a year's calendar rewrites the rows that changed, nothing else (DuckDB gives a
+    re-inserted row a new rowid): one report's new publication date moves exactly its row."""
+    import shutil
+
+    from xxgk.compliance.calendar import build_calendar
+    from xxgk.warehouse.db import connect
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(warehouse["db"], db)
+    as_of = dt.date(2026, 1, 1)
+    with connect(db) as con:
+        build_calendar(con, [2020], as_of=as_of)
+        before = dict(con.execute("SELECT report_id, rowid FROM compliance_calendar "
+                                  "WHERE report_id IS NOT NULL").fetchall())
+        full = con.execute("SELECT * FROM compliance_calendar ORDER BY year, agency_key").fetchall()
+        build_calendar(con, [2020], as_of=as_of)  # nothing changed: nothing written
+        assert dict(con.execute("SELECT report_id, rowid FROM compliance_calendar "
+                                "WHERE report_id IS NOT NULL").fetchall()) == before
+        assert con.execute("SELECT * FROM compliance_calendar ORDER BY year, agency_key").fetchall() == full
+        (moved,) = con.execute("SELECT report_id FROM compliance_calendar WHERE year = 2020 AND report_id "
+                               "IS NOT NULL ORDER BY report_id LIMIT 1").fetchone()
+        con.execute("UPDATE dim_report SET published_date = '2021-12-30' WHERE report_id = ?", [moved])
+        build_calendar(con, [2020], as_of=as_of)
+        after = dict(con.execute("SELECT report_id, rowid FROM compliance_calendar "
+                                 "WHERE report_id IS NOT NULL").fetchall())
+        assert {r for r in before if after[r] != before[r]} == {moved}
+        row = con.execute("SELECT published_date, status, days_late FROM compliance_calendar "
+                          "WHERE report_id = ?", [moved]).fetchone()
+    assert row[0] == dt.date(2021, 12, 30) and row[1] == "late" and row[2] > 0
