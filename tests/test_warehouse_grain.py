@@ -164,3 +164,20 @@ def test_sync_table_writes_only_the_difference() -> None:
     assert sync_table(con, "t", "src", ("k",)) == {"keys_rewritten": 1}
     assert sync_table(con, "t", "src", ("k",)) == {"keys_rewritten": 0}
     assert con.execute("SELECT v FROM t WHERE k = 3").fetchone()[0] == "changed"
+
+
+def test_sync_table_scope_leaves_other_rows_alone() -> None:
+    from xxgk.warehouse.db import sync_table
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (y INTEGER, k INTEGER, v VARCHAR, PRIMARY KEY (y, k))")
+    con.execute("INSERT INTO t VALUES (2020, 1, 'a'), (2020, 2, 'b'), (2021, 1, 'c'), (2021, 2, 'd')")
+    outside = con.execute("SELECT rowid, * FROM t WHERE y = 2020 ORDER BY k").fetchall()
+    # the 2021 slice only: key 1 changes, key 2 goes, key 3 comes; 2020 is not in the source and stays
+    con.execute("CREATE TEMP TABLE src AS SELECT * FROM (VALUES (2021, 1, 'C'), (2021, 3, 'e')) s(y, k, v)")
+    assert sync_table(con, "t", "src", ("y", "k"), "y = ?", [2021]) == {"keys_rewritten": 3}
+    assert con.execute("SELECT * FROM t ORDER BY y, k").fetchall() == [
+        (2020, 1, "a"), (2020, 2, "b"), (2021, 1, "C"), (2021, 3, "e")
+    ]
+    assert con.execute("SELECT rowid, * FROM t WHERE y = 2020 ORDER BY k").fetchall() == outside
+    assert sync_table(con, "t", "src", ("y", "k"), "y = ?", [2021]) == {"keys_rewritten": 0}

@@ -111,23 +111,35 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         con.close()
 
 
-def sync_table(con: duckdb.DuckDBPyConnection, table: str, source: str, key: tuple[str, ...]) -> dict[str, int]:
+def sync_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    source: str,
+    key: tuple[str, ...],
+    scope: str = "",
+    params: list | None = None,
+) -> dict[str, int]:
     """Make ``table`` hold exactly the rows of relation ``source`` (same columns), writing only the difference.
 
     Rows are matched on ``key`` (the table's primary key): keys whose row differs in any column, or that
     exist on one side only, are deleted and re-inserted from ``source``; the rest is not touched. A full
     delete-and-insert of a 100k-row table with a primary key costs seconds at commit; a 1 % change
-    rewrites 1 % of it. ``table``, ``source`` and ``key`` are identifiers from code, never input values.
-    Runs inside the caller's transaction.
+    rewrites 1 % of it. ``scope``: a condition on ``table``'s columns (bound with ``params``) selecting
+    the slice ``source`` replaces (e.g. some years); rows outside it are neither read nor written, and
+    ``source`` must hold rows of the slice only. ``table``, ``source``, ``key`` and ``scope`` come from
+    code, never from input values. Runs inside the caller's transaction.
     """
     keys = ", ".join(key)
     on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM c.{k}" for k in key)
+    current = f"(SELECT * FROM {table} WHERE {scope})" if scope else table
+    args = list(params or [])
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _sync_keys AS
             SELECT DISTINCT {keys} FROM (
-                (SELECT * FROM {table} EXCEPT SELECT * FROM {source})
+                (SELECT * FROM {current} EXCEPT SELECT * FROM {source})
                 UNION ALL
-                (SELECT * FROM {source} EXCEPT SELECT * FROM {table}))"""
+                (SELECT * FROM {source} EXCEPT SELECT * FROM {current}))""",
+        args * 2,
     )
     n_keys = int(con.execute("SELECT count(*) FROM _sync_keys").fetchone()[0])
     if n_keys:
